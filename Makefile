@@ -1,0 +1,81 @@
+# Two commands: `make run` (set up, run the whole pipeline, print the answer) and `make test`.
+# Every target sets up what it needs and is quick when nothing changed.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+SPACEX := $(BIN)/spacex
+STAMP := $(VENV)/.installed
+PLUGINS := meltano_project/.meltano/.installed
+MANIFEST := dbt_spacex/target/manifest.json
+export DAGSTER_HOME := $(CURDIR)/.local/dagster
+# Telemetry off for every tool (also set in each tool's own configuration).
+export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DAGSTER_DISABLE_TELEMETRY := true
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help setup run test dev stop clean lint answer benchmark services
+
+help:
+	@echo "make run        set up, start PostgreSQL + the API mirror, materialize every asset, print the answer"
+	@echo "make test       set up, then run the whole test suite (offline)"
+	@echo "make dev        Dagster UI on http://127.0.0.1:3000"
+	@echo "make answer     print the answer from the current marts"
+	@echo "make benchmark  measure speed and memory (scripts/benchmark.py)"
+	@echo "make lint       ruff"
+	@echo "make stop       stop PostgreSQL and the mirror;  make clean  remove all local state"
+
+$(STAMP): pyproject.toml constraints.txt spacex_tap/pyproject.toml
+	@$(PYTHON) -c 'import sys; v=sys.version_info[:2]; sys.exit(0 if (3,10)<=v<=(3,13) else f"Python 3.10-3.13 needed, {sys.version.split()[0]} found (set PYTHON=python3.x)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]' -e ./spacex_tap
+	touch $@
+
+$(PLUGINS): $(STAMP) meltano_project/meltano.yml
+	cd meltano_project && $(SPACEX) exec -- $(BIN)/meltano install
+	touch $@
+
+$(MANIFEST): $(STAMP) $(shell find dbt_spacex -name '*.sql' -o -name '*.yml' -not -path '*/target/*' 2>/dev/null)
+	cd dbt_spacex && $(SPACEX) exec -- $(BIN)/dbt parse --quiet
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: dagster_spacex/dagster.yaml
+	mkdir -p $(DAGSTER_HOME) && cp $< $@
+
+setup: $(STAMP) $(PLUGINS) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+
+services: setup
+	$(SPACEX) db start
+	$(SPACEX) mirror start
+
+run: services
+	$(SPACEX) exec -- $(BIN)/dagster job execute -w workspace.yaml -j spacex_elt
+	$(SPACEX) answer
+
+test: setup
+	$(BIN)/pytest
+
+dev: services
+	$(SPACEX) exec -- $(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+
+answer: setup
+	$(SPACEX) answer
+
+benchmark: setup
+	$(SPACEX) exec -- $(BIN)/python scripts/benchmark.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+stop:
+	-test -x $(SPACEX) && $(SPACEX) mirror stop
+	-test -x $(SPACEX) && $(SPACEX) db stop
+
+clean: stop
+	rm -rf $(VENV) .local meltano_project/.meltano dbt_spacex/target dbt_spacex/logs .pytest_cache

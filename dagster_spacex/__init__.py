@@ -1,0 +1,1 @@
+"""Dagster code location of the SpaceX ELT product (``dagster_spacex.definitions``)."""

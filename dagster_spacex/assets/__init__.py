@@ -1,0 +1,1 @@
+"""Software-defined assets: extract-load (Meltano), transform (dbt), the answer."""

@@ -1,0 +1,38 @@
+"""The `spacex_elt` job: exactly the steps of the Meltano job of the same name, as assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster import AssetSelection, define_asset_job
+
+from dagster_spacex.project import EXTRACT_LOAD_BLOCKS, MELTANO_JOB, TRANSFORM_BLOCK
+from dagster_spacex.resources.meltano import meltano_job_tasks
+from spacex_elt.settings import MELTANO_PROJECT_DIR
+
+
+class PipelineDefinitionMismatch(ValueError):
+    """meltano.yml's job and the Dagster asset graph describe different pipelines."""
+
+
+def check_meltano_job_matches(project_dir: Path = MELTANO_PROJECT_DIR) -> None:
+    """Fail loading the code location if meltano.yml's `spacex_elt` job has other steps."""
+    expected = [*EXTRACT_LOAD_BLOCKS, TRANSFORM_BLOCK]
+    actual = meltano_job_tasks(MELTANO_JOB, project_dir)
+    if actual != expected:
+        raise PipelineDefinitionMismatch(
+            f"meltano.yml job {MELTANO_JOB!r} runs {' '.join(actual)!r}, but the Dagster assets "
+            f"implement {' '.join(expected)!r}; change both together"
+        )
+
+
+check_meltano_job_matches()
+
+# Extract-load (the raw group), then every dbt model, then the answer read from the marts.
+spacex_elt_job = define_asset_job(
+    name=MELTANO_JOB,
+    selection=AssetSelection.all(),
+    description="Meltano extract-load of every SpaceX API resource, `dbt build` of every model "
+    "(tests as asset checks), then the 42,000-satellite answer. Same steps as the Meltano job "
+    "`spacex_elt` in meltano_project/meltano.yml.",
+)

@@ -1,0 +1,1 @@
+"""Dagster resources: Meltano (subprocess), dbt (dagster-dbt) and the warehouse."""

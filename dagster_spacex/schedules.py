@@ -1,0 +1,17 @@
+"""A daily run of the whole pipeline."""
+
+from __future__ import annotations
+
+from dagster import DefaultScheduleStatus, ScheduleDefinition
+
+from dagster_spacex.jobs import spacex_elt_job
+
+# RUNNING by default: it only fires while the Dagster daemon runs (`make dev`, docker compose).
+daily_spacex_elt = ScheduleDefinition(
+    name="daily_spacex_elt",
+    job=spacex_elt_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Refresh every asset daily at 06:00 UTC.",
+)

@@ -1,0 +1,1 @@
+"""Shared runtime of the SpaceX ELT product: settings, warehouse, API mirror process, answer."""

@@ -1,0 +1,114 @@
+"""``spacex``: the product's command line (warehouse, mirror, environment, the answer)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+
+from spacex_elt import mirror_process, postgres
+from spacex_elt.settings import SettingsError, load_settings, runtime_env
+
+
+def _db(args: argparse.Namespace) -> str:
+    settings = load_settings()
+    pg = settings.postgres
+    if args.action == "url":
+        return pg.url()
+    if not pg.embedded:
+        if args.action == "start":
+            return postgres.start(pg)
+        if args.action == "stop":
+            return f"external server at {pg.host}:{pg.port}: not managed by this project"
+        postgres.connect(pg).close()
+        return f"external server at {pg.host}:{pg.port}: reachable"
+    server = postgres.EmbeddedPostgres(pg)
+    if args.action == "start":
+        return server.start().detail
+    if args.action == "stop":
+        return server.stop().detail
+    return server.status().detail
+
+
+def _mirror(args: argparse.Namespace) -> str:
+    settings = load_settings()
+    if args.action == "start":
+        return mirror_process.start(settings, scale=args.scale)
+    if args.action == "stop":
+        return mirror_process.stop(settings)
+    return mirror_process.status(settings)
+
+
+def _env(_: argparse.Namespace) -> str:
+    return "\n".join(f"export {k}={shlex.quote(v)}" for k, v in runtime_env().items())
+
+
+def _exec(args: argparse.Namespace) -> str:
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        raise SettingsError(
+            "spacex exec needs a command, e.g. `spacex exec -- meltano run spacex_elt`"
+        )
+    os.environ.update(runtime_env())
+    os.execvp(command[0], command)
+    return ""  # not reached
+
+
+def _answer(args: argparse.Namespace) -> str:
+    from spacex_elt.answer import render_answer
+
+    return render_answer(args.format, chart=args.chart)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spacex", description=__doc__)
+    sub = parser.add_subparsers(dest="group", required=True)
+
+    db = sub.add_parser(
+        "db", help="the PostgreSQL warehouse (embedded unless SPACEX_PG_HOST is set)"
+    )
+    db.add_argument("action", choices=["start", "stop", "status", "url"])
+    db.set_defaults(func=_db)
+
+    mirror = sub.add_parser(
+        "mirror", help="the local mirror of the SpaceX API (background process)"
+    )
+    mirror.add_argument("action", choices=["start", "stop", "status"])
+    mirror.add_argument("--scale", help="synthetic scale-up, e.g. starlink=10 (benchmarks)")
+    mirror.set_defaults(func=_mirror)
+
+    env = sub.add_parser("env", help="print the resolved settings as shell exports")
+    env.set_defaults(func=_env)
+
+    run = sub.add_parser("exec", help="run a command with the resolved settings in its environment")
+    run.add_argument("command", nargs=argparse.REMAINDER)
+    run.set_defaults(func=_exec)
+
+    answer = sub.add_parser("answer", help="print when 42,000 Starlink satellites will be in orbit")
+    answer.add_argument("--format", choices=["text", "json"], default="text")
+    answer.add_argument("--chart", help="also write the chart to this path (.png, .svg or .html)")
+    answer.set_defaults(func=_answer)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        output = args.func(args)
+    except (
+        SettingsError,  # a bad environment variable
+        postgres.PostgresError,  # the warehouse cannot be started or reached
+        mirror_process.MirrorError,
+        LookupError,  # the marts are empty: the pipeline has not run
+        ValueError,  # e.g. a chart path with an unknown suffix
+    ) as err:
+        print(f"spacex: error: {err}", file=sys.stderr)
+        return 2
+    if output:
+        print(output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

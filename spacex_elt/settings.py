@@ -1,0 +1,165 @@
+"""The one place that knows the product's runtime settings.
+
+Meltano (``meltano.yml``), dbt (``profiles.yml``) and Dagster never hard-code a host, port or URL:
+they read the ``SPACEX_*`` environment variables that :func:`runtime_env` exports. Every variable
+has a safe local default, so a fresh clone runs against the embedded PostgreSQL and the local
+mirror of the API without any configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MELTANO_PROJECT_DIR = PROJECT_ROOT / "meltano_project"
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_spacex"
+LOCAL_STATE_DIR = PROJECT_ROOT / ".local"
+
+LIVE_API_URL = "https://api.spacexdata.com/v4"
+DEFAULT_MIRROR_PORT = 18765
+DEFAULT_EMBEDDED_PORT = 54329
+# Not a secret: the embedded server only listens on 127.0.0.1. Set SPACEX_PG_PASSWORD to change it.
+DEFAULT_EMBEDDED_PASSWORD = "spacex-local"
+
+# Telemetry off for every tool: offline it only costs time, and it is nobody's business.
+TELEMETRY_OFF = {
+    "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DAGSTER_DISABLE_TELEMETRY": "true",
+    "DO_NOT_TRACK": "1",
+}
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    """Where the warehouse lives. ``embedded`` means this project starts the server itself."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+    embedded: bool
+    data_dir: Path
+
+    def url(self, database: str | None = None) -> str:
+        """A libpq connection URL (psql, psycopg and SQLAlchemy accept it)."""
+        auth = quote(self.user, safe="")
+        if self.password:
+            auth += ":" + quote(self.password, safe="")
+        return f"postgresql://{auth}@{self.host}:{self.port}/{database or self.database}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    postgres: PostgresSettings
+    api_url: str
+    mirror_port: int
+    raw_schema: str
+    dbt_schema: str
+    meltano_environment: str
+
+    @property
+    def uses_mirror(self) -> bool:
+        return self.api_url.startswith(f"http://127.0.0.1:{self.mirror_port}/")
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+    if not 0 < value < 65536:
+        raise SettingsError(f"{name}={value} is not a TCP port (1-65535)")
+    return value
+
+
+def _identifier(environ: Mapping[str, str], name: str, default: str) -> str:
+    value = environ.get(name, "").strip() or default
+    if not value.replace("_", "").isalnum() or not value[0].isalpha() or value.lower() != value:
+        raise SettingsError(f"{name}={value!r} must be a lower-case SQL identifier")
+    return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from the environment (``os.environ`` by default)."""
+    env = os.environ if environ is None else environ
+    # An explicit SPACEX_PG_MODE wins; otherwise setting SPACEX_PG_HOST means "external server".
+    mode = env.get("SPACEX_PG_MODE", "").strip().lower()
+    if mode not in ("", "embedded", "external"):
+        raise SettingsError(f"SPACEX_PG_MODE={mode!r} must be 'embedded' or 'external'")
+    external = mode == "external" or (not mode and bool(env.get("SPACEX_PG_HOST", "").strip()))
+    data_dir = Path(env.get("SPACEX_PG_DATA_DIR", "").strip() or LOCAL_STATE_DIR / "pgdata")
+    postgres = PostgresSettings(
+        host=env.get("SPACEX_PG_HOST", "").strip() or "127.0.0.1",
+        port=_int(env, "SPACEX_PG_PORT", 5432 if external else DEFAULT_EMBEDDED_PORT),
+        user=env.get("SPACEX_PG_USER", "").strip() or "postgres",
+        password=env.get("SPACEX_PG_PASSWORD", "" if external else DEFAULT_EMBEDDED_PASSWORD),
+        database=_identifier(env, "SPACEX_PG_DATABASE", "spacex"),
+        embedded=not external,
+        data_dir=data_dir.resolve(),
+    )
+    mirror_port = _int(env, "SPACEX_MIRROR_PORT", DEFAULT_MIRROR_PORT)
+    environment = env.get("SPACEX_MELTANO_ENVIRONMENT", "").strip() or "dev"
+    if environment not in ("dev", "prod"):
+        raise SettingsError(f"SPACEX_MELTANO_ENVIRONMENT={environment!r} must be 'dev' or 'prod'")
+    # dev reads the local mirror of the recorded snapshot; prod reads the live API.
+    default_api = LIVE_API_URL if environment == "prod" else f"http://127.0.0.1:{mirror_port}/v4"
+    api_url = (env.get("SPACEX_API_URL", "").strip() or default_api).rstrip("/")
+    if not api_url.startswith(("http://", "https://")):
+        raise SettingsError(f"SPACEX_API_URL={api_url!r} must start with http:// or https://")
+    return Settings(
+        postgres=postgres,
+        api_url=api_url,
+        mirror_port=mirror_port,
+        raw_schema=_identifier(env, "SPACEX_RAW_SCHEMA", "spacex_raw"),
+        dbt_schema=_identifier(env, "SPACEX_DBT_SCHEMA", "spacex"),
+        meltano_environment=environment,
+    )
+
+
+def runtime_env(settings: Settings | None = None) -> dict[str, str]:
+    """The environment variables Meltano, dbt and Dagster read, fully resolved."""
+    s = settings or load_settings()
+    pg = s.postgres
+    return {
+        **TELEMETRY_OFF,
+        "SPACEX_PG_MODE": "embedded" if pg.embedded else "external",
+        "SPACEX_PG_HOST": pg.host,
+        "SPACEX_PG_PORT": str(pg.port),
+        "SPACEX_PG_USER": pg.user,
+        "SPACEX_PG_PASSWORD": pg.password,
+        "SPACEX_PG_DATABASE": pg.database,
+        "SPACEX_PG_DATA_DIR": str(pg.data_dir),
+        "SPACEX_MIRROR_PORT": str(s.mirror_port),
+        "SPACEX_API_URL": s.api_url,
+        "SPACEX_RAW_SCHEMA": s.raw_schema,
+        "SPACEX_DBT_SCHEMA": s.dbt_schema,
+        "MELTANO_ENVIRONMENT": s.meltano_environment,
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
+    }
+
+
+def subprocess_env(settings: Settings | None = None) -> dict[str, str]:
+    """``os.environ`` plus :func:`runtime_env`: what child processes (meltano, dbt) get."""
+    return {**os.environ, **runtime_env(settings)}
+
+
+def export_runtime_env(settings: Settings | None = None) -> None:
+    """Put :func:`runtime_env` into ``os.environ`` (for libraries that only read the environment).
+
+    Idempotent: the values are derived from ``os.environ`` itself plus defaults.
+    """
+    os.environ.update(runtime_env(settings))

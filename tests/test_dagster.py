@@ -1,0 +1,150 @@
+"""The Dagster code location: the asset graph, a real materialization, the schedule and sensors."""
+
+from __future__ import annotations
+
+import pytest
+from dagster import (
+    AssetKey,
+    DagsterInstance,
+    RunRequest,
+    SensorResult,
+    SkipReason,
+    build_schedule_context,
+    build_sensor_context,
+)
+
+from dagster_spacex.definitions import defs
+from dagster_spacex.jobs import PipelineDefinitionMismatch, check_meltano_job_matches
+from dagster_spacex.project import STREAMS, dbt_project
+from dagster_spacex.sensors import spacex_api_changed
+from tap_spacex.snapshot import record_counts
+
+RAW = {AssetKey(["spacex_raw", stream]) for stream in STREAMS}
+
+
+def _graph():
+    return defs.resolve_asset_graph()
+
+
+def _dbt_models() -> dict[str, dict]:
+    import json
+
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    return {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+
+
+def test_every_raw_table_and_every_dbt_model_is_an_asset():
+    keys = set(_graph().get_all_asset_keys())
+    assert len(STREAMS) == 14
+    assert keys >= RAW
+    missing = {name for name in _dbt_models() if AssetKey([name]) not in keys}
+    assert not missing
+    assert AssetKey(["starlink_42k_answer"]) in keys
+
+
+def test_each_staging_model_reads_its_raw_table_asset():
+    graph = _graph()
+    staging = {n: m for n, m in _dbt_models().items() if n.startswith("stg_spacex__")}
+    for stream in STREAMS:
+        parents = graph.get(AssetKey([f"stg_spacex__{stream}"])).parent_keys
+        assert AssetKey(["spacex_raw", stream]) in parents, stream
+    assert len(staging) >= len(STREAMS)
+
+
+def test_groups_follow_the_layers():
+    graph = _graph()
+    assert {graph.get(key).group_name for key in RAW} == {"raw"}
+    assert graph.get(AssetKey(["stg_spacex__starlink"])).group_name == "staging"
+    assert graph.get(AssetKey(["starlink_42k_forecast"])).group_name == "marts"
+
+
+def test_dbt_tests_are_asset_checks():
+    graph = _graph()
+    checks = graph.asset_check_keys
+    on_starlink = {c.name for c in checks if c.asset_key == AssetKey(["stg_spacex__starlink"])}
+    assert any(name.startswith("unique_") for name in on_starlink)
+    assert any(name.startswith("not_null_") for name in on_starlink)
+
+
+def test_the_job_matches_meltano_yml(tmp_path):
+    job = defs.resolve_job_def("spacex_elt")
+    assert job.name == "spacex_elt"
+    check_meltano_job_matches()  # the shipped meltano.yml agrees
+    (tmp_path / "meltano.yml").write_text(
+        "jobs:\n- name: spacex_elt\n  tasks:\n  - tap-spacex target-postgres\n"
+    )
+    with pytest.raises(PipelineDefinitionMismatch, match="dbt-postgres:build"):
+        check_meltano_job_matches(tmp_path)
+
+
+def test_daily_schedule_requests_the_job():
+    schedule = defs.resolve_schedule_def("daily_spacex_elt")
+    assert schedule.cron_schedule == "0 6 * * *"
+    with DagsterInstance.ephemeral() as instance:
+        result = schedule.evaluate_tick(build_schedule_context(instance=instance))
+    assert len(result.run_requests) == 1
+    assert schedule.job_name == "spacex_elt"
+
+
+def _evaluate_sensor(cursor: str | None):
+    with DagsterInstance.ephemeral() as instance:
+        return spacex_api_changed(build_sensor_context(instance=instance, cursor=cursor))
+
+
+def test_change_sensor_runs_only_when_upstream_changed(settings, monkeypatch):
+    from tap_spacex.mirror import MirrorServer
+
+    first = _evaluate_sensor(None)
+    assert isinstance(first, SensorResult) and len(first.run_requests) == 1
+    assert isinstance(first.run_requests[0], RunRequest)
+    unchanged = _evaluate_sensor(first.cursor)
+    assert isinstance(unchanged, SkipReason) and "No change" in unchanged.skip_message
+    with MirrorServer(port=0, scale={"starlink": 2}) as grown:
+        monkeypatch.setenv("SPACEX_API_URL", grown.url)
+        changed = _evaluate_sensor(first.cursor)
+    assert isinstance(changed, SensorResult) and len(changed.run_requests) == 1
+    assert changed.cursor != first.cursor
+
+
+def test_change_sensor_skips_with_a_reason_when_the_api_is_down(monkeypatch, free_port):
+    monkeypatch.setenv("SPACEX_API_URL", f"http://127.0.0.1:{free_port()}/v4")
+    result = _evaluate_sensor(None)
+    assert isinstance(result, SkipReason)
+    assert "SpaceX API unreachable" in result.skip_message
+
+
+@pytest.fixture(scope="module")
+def materialized(built):
+    """The whole `spacex_elt` job, in process, on the real warehouse and the mirror."""
+    with DagsterInstance.ephemeral() as instance:
+        result = defs.resolve_job_def("spacex_elt").execute_in_process(instance=instance)
+        yield result
+
+
+def test_materializing_everything_loads_the_snapshot(materialized, query):
+    assert materialized.success
+    expected = record_counts()
+    for stream in STREAMS:
+        (count,) = query(f'select count(*) from spacex_raw."{stream}"')[0]
+        assert count == expected[stream], stream  # the `built` run before it added no duplicate
+    materializations = {
+        m.asset_key: m
+        for m in materialized.get_asset_materialization_events()
+        for m in [m.event_specific_data.materialization]
+    }
+    starlink = materializations[AssetKey(["spacex_raw", "starlink"])].metadata
+    assert starlink["rows_loaded"].value == expected["starlink"]
+    assert starlink["rows_in_table"].value == expected["starlink"]
+    assert materializations.keys() >= {AssetKey([name]) for name in _dbt_models()}
+
+
+def test_the_answer_asset_shows_the_forecast(materialized, query):
+    answer = {
+        m.event_specific_data.materialization.asset_key: m.event_specific_data.materialization
+        for m in materialized.get_asset_materialization_events()
+    }[AssetKey(["starlink_42k_answer"])].metadata
+    scenarios = query("select scenario from spacex_marts.starlink_42k_forecast")
+    table = answer["scenarios"].value
+    assert all(name in table for (name,) in scenarios) and len(scenarios) >= 3
+    assert answer["as_of_date"].value == "2021-04-21"
+    assert answer["chart"].value.startswith("![chart](data:image/png;base64,")
