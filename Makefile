@@ -40,7 +40,9 @@ $(PLUGINS): $(STAMP) meltano_project/meltano.yml
 	cd meltano_project && $(SPACEX) exec -- $(BIN)/meltano install
 	touch $@
 
-$(MANIFEST): $(STAMP) $(shell find dbt_spacex -name '*.sql' -o -name '*.yml' -not -path '*/target/*' 2>/dev/null)
+DBT_SOURCES := $(shell find dbt_spacex/models dbt_spacex/tests dbt_spacex/macros -type f 2>/dev/null) dbt_spacex/dbt_project.yml
+
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
 	cd dbt_spacex && $(SPACEX) exec -- $(BIN)/dbt parse --quiet
 	touch $@
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from dagster_spacex.assets.answer import starlink_42k_answer
 from dagster_spacex.assets.extract_load import meltano_extract_load
 from dagster_spacex.assets.transform import dbt_spacex_models
-from dagster_spacex.checks import freshness_checks, freshness_checks_sensor
 from dagster_spacex.jobs import spacex_elt_job
 from dagster_spacex.project import dbt_project
 from dagster_spacex.resources.meltano import MeltanoResource
@@ -18,13 +20,15 @@ from dagster_spacex.sensors import spacex_api_changed, spacex_run_failed
 
 defs = Definitions(
     assets=[meltano_extract_load, dbt_spacex_models, starlink_42k_answer],
-    asset_checks=[*freshness_checks],
     jobs=[spacex_elt_job],
     schedules=[daily_spacex_elt],
-    sensors=[spacex_api_changed, spacex_run_failed, freshness_checks_sensor],
+    sensors=[spacex_api_changed, spacex_run_failed],
     resources={
         "meltano": MeltanoResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        # dbt from this virtualenv, whether or not it is on PATH
+        "dbt": DbtCliResource(
+            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))
+        ),
         "warehouse": WarehouseResource(),
     },
 )

@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.rows import dict_row
@@ -33,6 +34,7 @@ class Answer:
     backtest: list[dict[str, Any]]
     series: list[tuple[dt.date, int]] = field(repr=False)
     days_behind_today: int = 0
+    tables: str = ""
 
     @property
     def stale(self) -> bool:
@@ -48,10 +50,14 @@ def _plain(value: Any) -> Any:
 
 
 def describe_source(settings: Settings) -> str:
+    host = urlsplit(settings.api_url).hostname or ""
     if settings.api_url.rstrip("/") == LIVE_API_URL:
         return f"live SpaceX API ({settings.api_url})"
-    if settings.uses_mirror:
-        return "recorded snapshot of the SpaceX API (2021-04-22), served by the local mirror"
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return (
+            "recorded snapshot of the SpaceX API (2021-04-22), served by the local mirror "
+            f"at {settings.api_url}"
+        )
     return f"SpaceX API at {settings.api_url}"
 
 
@@ -90,6 +96,8 @@ def load_answer(settings: Settings | None = None, today: dt.date | None = None) 
         backtest=[{k: _plain(v) for k, v in row.items() if k not in drop} for row in backtest],
         series=[(row["series_date"], int(row["satellites_in_orbit"])) for row in series],
         days_behind_today=(today - as_of).days,
+        tables=f"schemas {s.raw_schema}, {s.dbt_schema}_staging, {s.dbt_schema}_intermediate, "
+        f"{marts} in postgresql://{s.postgres.host}:{s.postgres.port}/{s.postgres.database}",
     )
 
 
@@ -151,6 +159,7 @@ def render_text(answer: Answer) -> str:
                 f"{_fmt(row.get('predicted_in_orbit'), 0)} vs actual "
                 f"{_fmt(row.get('actual_in_orbit'), 0)} ({_fmt(row.get('error_pct'), 1)}%)"
             )
+    out += ["", f'Tables: {answer.tables} (psql "$(spacex db url)")']
     return "\n".join(out)
 
 

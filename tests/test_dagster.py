@@ -12,7 +12,9 @@ from dagster import (
     build_schedule_context,
     build_sensor_context,
 )
+from dagster_dbt import get_asset_key_for_model
 
+from dagster_spacex.assets.transform import dbt_spacex_models
 from dagster_spacex.definitions import defs
 from dagster_spacex.jobs import PipelineDefinitionMismatch, check_meltano_job_matches
 from dagster_spacex.project import STREAMS, dbt_project
@@ -20,6 +22,11 @@ from dagster_spacex.sensors import spacex_api_changed
 from tap_spacex.snapshot import record_counts
 
 RAW = {AssetKey(["spacex_raw", stream]) for stream in STREAMS}
+
+
+def _key(model: str) -> AssetKey:
+    """dagster-dbt's key for a model: its layer's schema, then its name."""
+    return get_asset_key_for_model([dbt_spacex_models], model)
 
 
 def _graph():
@@ -37,7 +44,7 @@ def test_every_raw_table_and_every_dbt_model_is_an_asset():
     keys = set(_graph().get_all_asset_keys())
     assert len(STREAMS) == 14
     assert keys >= RAW
-    missing = {name for name in _dbt_models() if AssetKey([name]) not in keys}
+    missing = {name for name in _dbt_models() if _key(name) not in keys}
     assert not missing
     assert AssetKey(["starlink_42k_answer"]) in keys
 
@@ -46,7 +53,7 @@ def test_each_staging_model_reads_its_raw_table_asset():
     graph = _graph()
     staging = {n: m for n, m in _dbt_models().items() if n.startswith("stg_spacex__")}
     for stream in STREAMS:
-        parents = graph.get(AssetKey([f"stg_spacex__{stream}"])).parent_keys
+        parents = graph.get(_key(f"stg_spacex__{stream}")).parent_keys
         assert AssetKey(["spacex_raw", stream]) in parents, stream
     assert len(staging) >= len(STREAMS)
 
@@ -54,14 +61,14 @@ def test_each_staging_model_reads_its_raw_table_asset():
 def test_groups_follow_the_layers():
     graph = _graph()
     assert {graph.get(key).group_name for key in RAW} == {"raw"}
-    assert graph.get(AssetKey(["stg_spacex__starlink"])).group_name == "staging"
-    assert graph.get(AssetKey(["starlink_42k_forecast"])).group_name == "marts"
+    assert graph.get(_key("stg_spacex__starlink")).group_name == "staging"
+    assert graph.get(_key("starlink_42k_forecast")).group_name == "marts"
 
 
 def test_dbt_tests_are_asset_checks():
     graph = _graph()
     checks = graph.asset_check_keys
-    on_starlink = {c.name for c in checks if c.asset_key == AssetKey(["stg_spacex__starlink"])}
+    on_starlink = {c.name for c in checks if c.asset_key == _key("stg_spacex__starlink")}
     assert any(name.startswith("unique_") for name in on_starlink)
     assert any(name.startswith("not_null_") for name in on_starlink)
 
@@ -135,7 +142,7 @@ def test_materializing_everything_loads_the_snapshot(materialized, query):
     starlink = materializations[AssetKey(["spacex_raw", "starlink"])].metadata
     assert starlink["rows_loaded"].value == expected["starlink"]
     assert starlink["rows_in_table"].value == expected["starlink"]
-    assert materializations.keys() >= {AssetKey([name]) for name in _dbt_models()}
+    assert materializations.keys() >= {_key(name) for name in _dbt_models()}
 
 
 def test_the_answer_asset_shows_the_forecast(materialized, query):
@@ -148,3 +155,87 @@ def test_the_answer_asset_shows_the_forecast(materialized, query):
     assert all(name in table for (name,) in scenarios) and len(scenarios) >= 3
     assert answer["as_of_date"].value == "2021-04-21"
     assert answer["chart"].value.startswith("![chart](data:image/png;base64,")
+
+
+def _run(selection, instance):
+    return defs.resolve_job_def("spacex_elt").execute_in_process(
+        instance=instance, asset_selection=selection, raise_on_error=False
+    )
+
+
+def test_materializing_a_subset_runs_meltano_for_just_those_streams(built, mirror, query):
+    seen = len(mirror.request_log)
+    with DagsterInstance.ephemeral() as instance:
+        result = _run([AssetKey(["spacex_raw", "rockets"])], instance)
+    assert result.success
+    paths = {path for _, path, _ in mirror.request_log[seen:]}
+    assert paths and all(path.startswith("/v4/rockets") for path in paths)
+    (event,) = result.get_asset_materialization_events()
+    assert event.event_specific_data.materialization.metadata["rows_loaded"].value == 4
+
+
+def test_a_failed_meltano_run_fails_the_step_with_its_errors(built, mirror):
+    mirror.faults.add(status=404, times=5, path_contains="/dragons")
+    try:
+        with DagsterInstance.ephemeral() as instance:
+            result = _run([AssetKey(["spacex_raw", "dragons"])], instance)
+    finally:
+        mirror.faults.clear()
+    assert not result.success
+    (failure,) = result.get_step_failure_events()
+    message = str(failure.event_specific_data.error)
+    assert "meltano run tap-spacex target-postgres" in message
+    assert "404" in message and "dragons" in message
+
+
+def test_a_failing_dbt_test_blocks_the_models_downstream(built, query, monkeypatch):
+    """A duplicate satellite in a copy of the raw schema: the unique test fails, marts wait."""
+    tables = [
+        name
+        for (name,) in query(
+            "select table_name from information_schema.tables where table_schema = 'spacex_raw'"
+        )
+    ]
+    statements = ["drop schema if exists broken_raw cascade", "create schema broken_raw"]
+    statements += [
+        f'create table broken_raw."{t}" as select * from spacex_raw."{t}"' for t in tables
+    ]
+    statements.append("insert into broken_raw.starlink select * from spacex_raw.starlink limit 1")
+    from spacex_elt.postgres import connect
+
+    with connect(built.postgres, autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+    monkeypatch.setenv("SPACEX_RAW_SCHEMA", "broken_raw")
+    monkeypatch.setenv("SPACEX_DBT_SCHEMA", "broken")
+    dbt_keys = [_key(name) for name in _dbt_models()]
+    with DagsterInstance.ephemeral() as instance:
+        result = _run(dbt_keys, instance)
+    assert not result.success
+    failed_checks = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
+    ]
+    # dbt's source test on the raw table fails first; it is a check on the raw asset
+    assert [(c.asset_key, c.check_name) for c in failed_checks] == [
+        (AssetKey(["spacex_raw", "starlink"]), "source_unique_spacex_raw_starlink_id")
+    ]
+    materialized = {
+        e.event_specific_data.materialization.asset_key
+        for e in result.get_asset_materialization_events()
+    }
+    assert _key("stg_spacex__launches") in materialized  # unrelated branches still build
+    assert _key("stg_spacex__starlink") not in materialized
+    assert _key("starlink_satellites") not in materialized
+    assert _key("starlink_42k_forecast") not in materialized
+    # The real marts were never touched by the broken run.
+    assert query("select count(*) from spacex_marts.starlink_satellites")[0][0] == 1445
+
+
+def test_marts_and_the_answer_must_be_rebuilt_daily():
+    graph = _graph()
+    for key in (_key("starlink_42k_forecast"), AssetKey(["starlink_42k_answer"])):
+        policy = graph.get(key).freshness_policy
+        assert policy is not None and policy.fail_window.to_timedelta().total_seconds() == 30 * 3600
+    assert graph.get(_key("stg_spacex__starlink")).freshness_policy is None

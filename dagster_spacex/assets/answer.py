@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from dagster_dbt import get_asset_key_for_model
 
 from dagster_spacex.assets.transform import dbt_spacex_models
+from dagster_spacex.freshness import DAILY_FRESHNESS
 from spacex_elt.answer import load_answer, scenarios_markdown, to_json
 from spacex_elt.chart import chart_bytes
 from spacex_elt.settings import LOCAL_STATE_DIR
@@ -18,6 +19,7 @@ ANSWER_MARTS = ("starlink_42k_forecast", "starlink_forecast_backtest", "starlink
     group_name="answer",
     kinds={"python", "matplotlib"},
     deps=[get_asset_key_for_model([dbt_spacex_models], name) for name in ANSWER_MARTS],
+    freshness_policy=DAILY_FRESHNESS,
     description="When will 42,000 Starlink satellites be in orbit? The forecast mart's scenarios "
     "as a table and a chart of the in-orbit series with each scenario's projection.",
 )

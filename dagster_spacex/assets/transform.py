@@ -3,15 +3,32 @@
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster import AssetExecutionContext, AssetSpec
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
 
+from dagster_spacex.freshness import DAILY_FRESHNESS
 from dagster_spacex.project import dbt_project
 from spacex_elt.settings import export_runtime_env
 
 
 class SpaceXDbtTranslator(DagsterDbtTranslator):
-    """Groups follow dbt's layers (staging, intermediate, marts); sources are the raw group."""
+    """Groups follow dbt's layers (staging, intermediate, marts); sources are the raw group.
+
+    The marts carry a daily freshness policy: they are what the analysts read.
+    """
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if spec.group_name == "marts":
+            spec = spec.replace_attributes(freshness_policy=DAILY_FRESHNESS)
+        return spec
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "source":
@@ -23,7 +40,10 @@ class SpaceXDbtTranslator(DagsterDbtTranslator):
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    dagster_dbt_translator=SpaceXDbtTranslator(),
+    # Source tests (unique/not_null ids of the raw tables) become checks on the raw assets too.
+    dagster_dbt_translator=SpaceXDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
+    ),
 )
 def dbt_spacex_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: a failing error-severity test stops the models downstream of it."""

@@ -97,6 +97,42 @@ window_series as (
 
 ),
 
+operational_satellites as (
+
+    -- the fleet whose losses set the decay assumption (var starlink_decay_excluded_versions)
+    select launch_date, decay_date
+    from {{ ref('int_starlink__satellites') }}
+    {%- set excluded = var('starlink_decay_excluded_versions', []) %}
+    {%- if excluded | length > 0 %}
+    where version not in ({% for v in excluded %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {%- endif %}
+
+),
+
+operational_decay as (
+
+    -- decays and satellite-months of the operational fleet in the window (window_start, cutoff];
+    -- a satellite counts on day d when launch_date <= d < decay_date, as in the daily series
+    select
+        runs.cutoff_date,
+        runs.scenario,
+        count(*) filter (
+            where operational_satellites.decay_date > runs.window_start_date
+            and operational_satellites.decay_date <= runs.cutoff_date
+        )                                                   as window_operational_decayed,
+        coalesce(sum(greatest(
+            least(coalesce(operational_satellites.decay_date, runs.cutoff_date + 1),
+                  runs.cutoff_date + 1)
+            - greatest(operational_satellites.launch_date, runs.window_start_date + 1),
+            0
+        )), 0)::numeric / {{ days_per_month() }}            as window_operational_satellite_months
+    from runs
+    left join operational_satellites
+        on operational_satellites.launch_date <= runs.cutoff_date
+    group by runs.cutoff_date, runs.scenario
+
+),
+
 measured as (
 
     select
@@ -112,12 +148,13 @@ measured as (
         window_launches.window_launches::numeric / runs.window_months          as launches_per_month,
         window_launches.window_satellites_launched::numeric
             / nullif(window_launches.window_launches, 0)                        as satellites_per_launch,
-        window_series.window_satellites_decayed
-            / nullif(window_series.window_satellite_months, 0)                  as observed_monthly_decay_rate
+        operational_decay.window_operational_decayed
+            / nullif(operational_decay.window_operational_satellite_months, 0)  as observed_monthly_decay_rate
     from runs
     inner join fleet_at_cutoff using (cutoff_date, scenario)
     inner join window_launches using (cutoff_date, scenario)
     inner join window_series using (cutoff_date, scenario)
+    inner join operational_decay using (cutoff_date, scenario)
 
 )
 

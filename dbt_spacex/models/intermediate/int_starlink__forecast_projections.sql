@@ -67,7 +67,10 @@ select
     trim_scale(equilibrium_in_orbit)                                    as equilibrium_in_orbit,
     satellites_needed,
     months_to_target is not null                                        as reaches_target,
-    ceil(months_to_target * launches_per_month)::integer                as launches_needed,
+    -- fewest launches that add satellites_needed satellites (losses not replaced): always finite
+    ceil(satellites_needed / nullif(satellites_per_launch, 0))::integer as launches_needed,
+    -- launches flown at the scenario's cadence until the target, replacements included
+    ceil(months_to_target * launches_per_month)::integer                as launches_to_target,
     trim_scale(months_to_target)                                        as months_to_target,
     (cutoff_date + months_to_target * {{ days_per_month() }} * interval '1 day')::date
                                                                         as projected_date,

@@ -27,6 +27,7 @@ select
     satellites_needed,
     reaches_target,
     launches_needed,
+    launches_to_target,
     months_to_target,
     projected_date,
     {{ transformation_updated_at() }} as transformation_updated_at
