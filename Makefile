@@ -56,7 +56,7 @@ services: setup
 	$(SPACEX) mirror start
 
 run: services
-	$(SPACEX) exec -- $(BIN)/dagster job execute -w workspace.yaml -j spacex_elt
+	$(SPACEX) exec -- $(BIN)/dagster job execute -m dagster_spacex.definitions -j spacex_elt
 	$(SPACEX) answer
 
 test: setup

@@ -121,8 +121,8 @@ def scenarios_markdown(answer: Answer) -> str:
     """The scenarios as a markdown table (the README and the Dagster UI show it)."""
     lines = [
         "| scenario | launches / month | satellites / launch | monthly decay | "
-        "launches needed | projected date |",
-        "|---|---:|---:|---:|---:|---|",
+        "launches to target | minimum launches (no losses) | projected date |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for row in answer.scenarios:
         decay = row.get("monthly_decay_rate")
@@ -130,9 +130,31 @@ def scenarios_markdown(answer: Answer) -> str:
             f"| {row['scenario']} | {_fmt(row.get('launches_per_month'), 2)} | "
             f"{_fmt(row.get('satellites_per_launch'), 1)} | "
             f"{'n/a' if decay is None else f'{decay:.2%}'} | "
-            f"{_fmt(row.get('launches_needed'))} | {row.get('projected_date') or 'not reached'} |"
+            f"{_fmt(row.get('launches_to_target')) if row.get('reaches_target') else 'never'} | "
+            f"{_fmt(row.get('launches_needed'))} | "
+            f"{row.get('projected_date') or 'never (levels off below target)'} |"
         )
     return "\n".join(lines)
+
+
+def headline(answer: Answer) -> str:
+    """One sentence: the range of projected dates, and the scenarios that never get there."""
+    reached = sorted(
+        (row["projected_date"], row["scenario"], row.get("launches_to_target"))
+        for row in answer.scenarios
+        if row.get("projected_date")
+    )
+    never = [row["scenario"] for row in answer.scenarios if not row.get("projected_date")]
+    if not reached:
+        return f"No scenario reaches {answer.target_in_orbit:,} satellites in orbit."
+    (first, first_name, first_launches), (last, last_name, last_launches) = reached[0], reached[-1]
+    text = (
+        f"{answer.target_in_orbit:,} in orbit between {first} ({first_name}, "
+        f"{_fmt(first_launches)} more launches) and {last} ({last_name}, {_fmt(last_launches)})"
+    )
+    if never:
+        text += f"; never at the pace of {', '.join(never)}"
+    return text + "."
 
 
 def render_text(answer: Answer) -> str:
@@ -148,6 +170,8 @@ def render_text(answer: Answer) -> str:
     out += [
         f"Satellites launched: {answer.satellites_launched:,}   decayed: "
         f"{answer.satellites_decayed:,}   in orbit: {answer.satellites_in_orbit:,}",
+        "",
+        headline(answer),
         "",
         scenarios_markdown(answer),
     ]

@@ -36,7 +36,8 @@ def build_figure(answer: Answer):
             [answer.satellites_in_orbit, answer.target_in_orbit],
             linestyle="--",
             color=color,
-            label=f"{row['scenario']}: {end:%b %Y}, {row.get('launches_needed') or 0:,} launches",
+            label=f"{row['scenario']}: {end:%b %Y}, "
+            f"{row.get('launches_to_target') or 0:,} launches",
         )
         ax.plot([end], [answer.target_in_orbit], "o", color=color)
     ax.axhline(

@@ -32,7 +32,7 @@ def answer_json(built):
 
 def test_json_answer_matches_the_forecast_mart(answer_json, query):
     rows = query(
-        "select scenario, as_of_date, satellites_in_orbit, launches_needed, projected_date "
+        "select scenario, as_of_date, satellites_in_orbit, launches_to_target, projected_date "
         "from spacex_marts.starlink_42k_forecast order by scenario"
     )
     assert {
@@ -51,8 +51,8 @@ def test_json_answer_matches_the_forecast_mart(answer_json, query):
     assert answer_json["target_in_orbit"] == 42000
     by_name = {s["scenario"]: s for s in answer_json["scenarios"]}
     assert sorted(by_name) == [r[0] for r in rows]
-    for scenario, _, _, launches_needed, projected in rows:
-        assert by_name[scenario]["launches_needed"] == launches_needed
+    for scenario, _, _, launches_to_target, projected in rows:
+        assert by_name[scenario]["launches_to_target"] == launches_to_target
         assert by_name[scenario]["projected_date"] == (projected and projected.isoformat())
     assert answer_json["backtest"], "the backtest rows are part of the answer"
     # The snapshot is from 2021: far behind today, and the answer must say so.
@@ -84,6 +84,9 @@ def test_text_answer_names_date_source_and_staleness(built, capsys):
     assert "stopped updating in 2022" in text
     for scenario in answer.scenarios:
         assert scenario["scenario"] in text
+    # the headline names the earliest projected date and the scenario that never gets there
+    assert "2058-10-25 (trailing_12m_no_decay, 713 more launches)" in text
+    assert "never at the pace of trailing_24m" in text
 
 
 def test_chart_files_are_written(built, tmp_path, capsys):
@@ -115,3 +118,16 @@ def test_forecast_arithmetic_is_consistent(built, query):
             assert r["launches_needed"] >= math.ceil(
                 r["satellites_needed"] / float(r["satellites_per_launch"])
             )
+
+
+def test_the_analysts_example_queries_run_and_answer(built, query):
+    from spacex_elt.settings import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "docs" / "analysts.md").read_text()
+    blocks = [b.split("```")[0] for b in text.split("```sql")[1:]]
+    assert len(blocks) == 3
+    when, yearly, monthly = (query(sql.strip().rstrip(";")) for sql in blocks)
+    assert len(when) >= 3 and when[0][-1] is not None  # the earliest projected date comes first
+    assert [row[0] for row in yearly] == [2018, 2019, 2020, 2021]
+    assert sum(row[2] for row in yearly) == 1445
+    assert monthly[-2][1] > monthly[0][1]  # the fleet grew

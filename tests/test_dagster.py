@@ -239,3 +239,22 @@ def test_marts_and_the_answer_must_be_rebuilt_daily():
         policy = graph.get(key).freshness_policy
         assert policy is not None and policy.fail_window.to_timedelta().total_seconds() == 30 * 3600
     assert graph.get(_key("stg_spacex__starlink")).freshness_policy is None
+
+
+def test_dagster_validates_the_workspace_from_the_command_line(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from spacex_elt.settings import PROJECT_ROOT, subprocess_env
+
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("dagster")), "definitions", "validate"]
+        + ["-w", "workspace.yaml"],
+        cwd=PROJECT_ROOT,
+        env={**subprocess_env(), "DAGSTER_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "All code locations passed validation" in result.stdout + result.stderr
