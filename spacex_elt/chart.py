@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from pathlib import Path
 
 import matplotlib
@@ -20,26 +21,68 @@ from spacex_elt.answer import Answer  # noqa: E402
 COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b"]
 
 
+DAYS_PER_MONTH = 30.4375
+
+
+def projected_path(row: dict, start: float, horizon_months: float, steps: int = 200) -> list:
+    """(months after the as-of date, satellites in orbit) along a scenario's own fleet model.
+
+    The same closed forms as the dbt forecast (macros/starlink_forecast.sql): proportional decay
+    levels off at inflow / rate, no decay is a straight line, the trend is the fitted slope.
+    """
+    model = row.get("decay_model")
+    rate = float(row.get("monthly_decay_rate") or 0)
+    inflow = float(row.get("launches_per_month") or 0) * float(
+        row.get("satellites_per_launch") or 0
+    )
+    slope = float(row.get("net_satellites_per_month") or 0)
+    points = []
+    for i in range(steps + 1):
+        t = horizon_months * i / steps
+        if model == "net_trend":
+            value = start + slope * t
+        elif model == "proportional" and rate > 0:
+            equilibrium = inflow / rate
+            value = equilibrium + (start - equilibrium) * math.exp(-rate * t)
+        else:
+            value = start + inflow * t
+        points.append((t, value))
+    return points
+
+
 def build_figure(answer: Answer):
     fig, ax = plt.subplots(figsize=(10, 5.6), dpi=110)
     dates = [d for d, _ in answer.series]
     values = [v for _, v in answer.series]
-    ax.plot(dates, values, color="black", linewidth=2, label="in orbit (data)")
     as_of = answer.as_of_date
+    reached = [
+        dt.date.fromisoformat(str(row["projected_date"]))
+        for row in answer.scenarios
+        if row.get("projected_date")
+    ]
+    last = max(reached) if reached else as_of + dt.timedelta(days=80 * 365)
+    horizon = (last - as_of).days / DAYS_PER_MONTH * 1.08
+    ax.plot(dates, values, color="black", linewidth=2.5, label="in orbit (data)")
     for color, row in zip(COLORS, answer.scenarios, strict=False):
+        path = projected_path(row, answer.satellites_in_orbit, horizon)
+        xs = [as_of + dt.timedelta(days=t * DAYS_PER_MONTH) for t, _ in path]
         projected = row.get("projected_date")
-        if not projected:
-            continue
-        end = dt.date.fromisoformat(projected) if isinstance(projected, str) else projected
+        outcome = (
+            f"{dt.date.fromisoformat(str(projected)):%b %Y}, "
+            f"{row.get('launches_to_target') or 0:,} launches"
+            if projected
+            else "levels off below the target"
+        )
         ax.plot(
-            [as_of, end],
-            [answer.satellites_in_orbit, answer.target_in_orbit],
+            xs,
+            [v for _, v in path],
             linestyle="--",
             color=color,
-            label=f"{row['scenario']}: {end:%b %Y}, "
-            f"{row.get('launches_to_target') or 0:,} launches",
+            label=f"{row['scenario']}: {outcome}",
         )
-        ax.plot([end], [answer.target_in_orbit], "o", color=color)
+        if projected:
+            end = dt.date.fromisoformat(str(projected))
+            ax.plot([end], [answer.target_in_orbit], "o", color=color)
     ax.axhline(
         answer.target_in_orbit, color="red", linewidth=1, label=f"target {answer.target_in_orbit:,}"
     )
@@ -47,19 +90,21 @@ def build_figure(answer: Answer):
     ax.annotate(
         f"as of {as_of}\n{answer.satellites_in_orbit:,} in orbit",
         xy=(as_of, answer.satellites_in_orbit),
-        xytext=(10, 40),
+        xytext=(12, 60),
         textcoords="offset points",
         fontsize=9,
         arrowprops={"arrowstyle": "->", "color": "grey"},
     )
     ax.set_title(f"When will {answer.target_in_orbit:,} Starlink satellites be in orbit?")
-    ax.set_xlabel("date")
+    ax.set_xlabel("year")
     ax.set_ylabel("Starlink satellites in orbit")
+    ax.set_ylim(0, answer.target_in_orbit * 1.12)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.xaxis.set_major_locator(mdates.YearLocator(base=2))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    locator = mdates.AutoDateLocator(maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="center right", fontsize=8, framealpha=0.95)
     fig.text(0.01, 0.01, f"Source: {answer.source}", fontsize=7, color="grey")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig

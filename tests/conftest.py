@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from pipeline import free_port, run_meltano
+from pipeline import free_port, private_meltano_dir, run_meltano
 
 from spacex_elt import postgres
 from spacex_elt.settings import Settings, load_settings
@@ -36,10 +36,10 @@ def mirror() -> Iterator[object]:
 def settings(tmp_path_factory: pytest.TempPathFactory, mirror) -> Iterator[Settings]:
     """A fresh embedded PostgreSQL for the whole session; its settings exported to os.environ."""
     data_dir = tmp_path_factory.mktemp("pg") / "data"
-    meltano_db = tmp_path_factory.mktemp("meltano") / "meltano.db"
     overrides = {
-        # Meltano's own run bookkeeping, kept apart from a developer's .meltano/meltano.db
-        "MELTANO_DATABASE_URI": f"sqlite:///{meltano_db}",
+        # Meltano's run bookkeeping and catalog files, apart from a developer's own `make run`
+        # (the installed plugins are shared, read-only).
+        "MELTANO_SYS_DIR_ROOT": str(private_meltano_dir(tmp_path_factory.mktemp("meltano"))),
         "SPACEX_PG_MODE": "embedded",
         "SPACEX_PG_HOST": "127.0.0.1",
         "SPACEX_PG_PORT": str(free_port()),

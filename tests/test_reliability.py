@@ -32,14 +32,13 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import subprocess
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from pipeline import BIN, free_port
+from pipeline import BIN, free_port, private_meltano_dir
 
 from spacex_elt import postgres
 from spacex_elt.settings import MELTANO_PROJECT_DIR, Settings, load_settings, subprocess_env
@@ -61,23 +60,6 @@ SDC_COLUMNS = (
 
 
 # -- helpers --------------------------------------------------------------------------------
-def _meltano_sys_dir(root: Path) -> Path:
-    """A private `.meltano` for these runs: same installed plugins, own run/ and system db."""
-    shared = MELTANO_PROJECT_DIR / ".meltano"
-    sys_dir = root / ".meltano"
-    sys_dir.mkdir(parents=True)
-    for name in ("extractors", "loaders", "utilities"):
-        if (shared / name).exists():
-            (sys_dir / name).symlink_to(shared / name)
-    if (shared / "meltano.db").exists():  # a consistent copy even if someone is writing to it
-        with (
-            sqlite3.connect(shared / "meltano.db") as src,
-            sqlite3.connect(sys_dir / "meltano.db") as dst,
-        ):
-            src.backup(dst)
-    return sys_dir
-
-
 class Runner:
     """`meltano run tap-spacex target-postgres` with this module's defaults and a timeout."""
 
@@ -88,6 +70,9 @@ class Runner:
             "TAP_SPACEX_PAGE_SIZE": "5",
             "TAP_SPACEX_REQUEST_TIMEOUT": "5",
             "TAP_SPACEX_MAX_RETRIES": "5",
+            # fast backoff: the retry paths are tested, not the waiting
+            "TAP_SPACEX_BACKOFF_BASE": "0.05",
+            "TAP_SPACEX_BACKOFF_MAX": "0.5",
         }
 
     def env(self, settings: Settings, **extra: str) -> dict[str, str]:
@@ -202,7 +187,7 @@ def page_body(docs: list[dict], page: int = 1, limit: int = 100) -> str:
 # -- fixtures -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def runner(tmp_path_factory: pytest.TempPathFactory) -> Runner:
-    return Runner(_meltano_sys_dir(tmp_path_factory.mktemp("meltano_sys")))
+    return Runner(private_meltano_dir(tmp_path_factory.mktemp("meltano_sys")))
 
 
 @pytest.fixture(scope="module")
@@ -416,15 +401,10 @@ def test_wrong_database_password_fails_clearly(settings, runner, baseline):
     assert_clean(settings, baseline)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Meltano 4.4.1 casts a `kind: decimal` setting set from an environment variable to "
-    "decimal.Decimal and then cannot write the tap's config JSON ('Object of type Decimal is not "
-    "JSON serializable'): TAP_SPACEX_BACKOFF_BASE / TAP_SPACEX_BACKOFF_MAX cannot be overridden "
-    "by env until meltano.yml stops declaring them `kind: decimal`.",
-)
-def test_decimal_setting_from_env(settings, runner, baseline):
+def test_fractional_seconds_settings_from_the_environment(settings, runner, baseline):
+    """Meltano passes env-set settings as strings; the tap takes "0.01" as 0.01 seconds."""
     runner.ok(settings, TAP_SPACEX_BACKOFF_BASE="0.01", TAP_SPACEX_BACKOFF_MAX="0.05")
+    assert_clean(settings, baseline)
 
 
 # -- PostgreSQL goes away in the middle of a run ---------------------------------------------

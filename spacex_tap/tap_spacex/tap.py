@@ -12,6 +12,12 @@ from tap_spacex.streams import STREAM_TYPES, SpaceXStream
 
 DEFAULT_API_URL = "https://api.spacexdata.com/v4"
 
+# Seconds as a number or a numeric string: Meltano hands settings set from environment variables
+# to the tap as strings (and cannot serialize its own `decimal` kind), so both forms are accepted.
+SECONDS = th.CustomType(
+    {"type": ["number", "string"], "pattern": r"^[0-9]+(\.[0-9]+)?$", "minimum": 0}
+)
+
 
 class TapSpaceX(Tap):
     """Singer tap for the SpaceX API (v4): 14 full-table streams keyed by ``id``."""
@@ -33,7 +39,7 @@ class TapSpaceX(Tap):
         ),
         th.Property(
             "request_timeout",
-            th.NumberType,
+            SECONDS,
             default=30,
             description="Timeout in seconds for one HTTP request.",
         ),
@@ -46,13 +52,13 @@ class TapSpaceX(Tap):
         ),
         th.Property(
             "backoff_base",
-            th.NumberType,
+            SECONDS,
             default=0.5,
             description="Base of the exponential backoff in seconds (full jitter).",
         ),
         th.Property(
             "backoff_max",
-            th.NumberType,
+            SECONDS,
             default=30,
             description="Longest single wait in seconds; also caps a 429's Retry-After.",
         ),
@@ -84,6 +90,14 @@ class TapSpaceX(Tap):
             user_agent=str(config.get("user_agent") or DEFAULT_USER_AGENT),
             logger=self.logger,
         )
+
+    def sync_all(self) -> None:
+        """Sync every selected stream, then close the HTTP connections."""
+        try:
+            super().sync_all()
+        finally:
+            if "client" in self.__dict__:
+                self.client.close()
 
     def discover_streams(self) -> list[SpaceXStream]:
         return [stream_type(self) for stream_type in STREAM_TYPES]
