@@ -92,9 +92,26 @@ def _identifier(environ: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
+def read_dotenv(path: Path) -> dict[str, str]:
+    """``KEY=value`` lines of a ``.env`` file (comments and blank lines skipped)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read the settings from the environment (``os.environ`` by default)."""
-    env = os.environ if environ is None else environ
+    """Read the settings from the environment (``os.environ`` by default).
+
+    By default a git-ignored ``.env`` at the project root fills in what the environment lacks.
+    """
+    env = {**read_dotenv(PROJECT_ROOT / ".env"), **os.environ} if environ is None else environ
     # An explicit SPACEX_PG_MODE wins; otherwise setting SPACEX_PG_HOST means "external server".
     mode = env.get("SPACEX_PG_MODE", "").strip().lower()
     if mode not in ("", "embedded", "external"):

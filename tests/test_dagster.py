@@ -258,3 +258,35 @@ def test_dagster_validates_the_workspace_from_the_command_line(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "All code locations passed validation" in result.stdout + result.stderr
+
+
+def test_meltano_json_logs_become_dagster_events_at_their_level():
+    from collections import deque
+
+    from dagster_spacex.resources.meltano import MeltanoResource
+
+    class Recorder:
+        def __init__(self):
+            self.events = []
+
+        def __getattr__(self, level):
+            return lambda message: self.events.append((level, message))
+
+    log, records, errors = Recorder(), {"starlink": 0}, deque()
+    lines = [
+        '{"event": "Environment \'dev\' is active", "level": "info"}',
+        '{"event": "Retrying in 0.2s", "level": "warning", "name": "tap-spacex"}',
+        '{"event": "METRIC: {\\"type\\":\\"counter\\",\\"metric\\":\\"record_count\\",'
+        '\\"value\\":1445,\\"tags\\":{\\"stream\\":\\"starlink\\"}}", "level": "info", '
+        '"name": "tap-spacex"}',
+        '{"event": "Extractor failed", "level": "error"}',
+        "plain text from a plugin",
+    ]
+    for line in lines:
+        MeltanoResource._forward(log, line, records, errors)
+    assert log.events[0] == ("info", "[meltano] Environment 'dev' is active")
+    assert log.events[1] == ("warning", "[tap-spacex] Retrying in 0.2s")
+    assert log.events[2][0] == "debug" and records == {"starlink": 1445}
+    assert log.events[3] == ("error", "[meltano] Extractor failed")
+    assert log.events[4] == ("info", "plain text from a plugin")
+    assert list(errors) == ["[meltano] Extractor failed"]

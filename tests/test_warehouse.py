@@ -149,3 +149,17 @@ def test_defaults_are_local_and_prod_reads_the_live_api():
     env = runtime_env(dev)
     assert env["MELTANO_SEND_ANONYMOUS_USAGE_STATS"] == "false"
     assert env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "false"
+
+
+def test_dotenv_file_is_read_with_the_environment_winning(tmp_path, monkeypatch):
+    from spacex_elt import settings as settings_module
+
+    (tmp_path / ".env").write_text(
+        "# comment\nSPACEX_PG_DATABASE=from_dotenv\nexport SPACEX_RAW_SCHEMA='raw_dotenv'\n"
+    )
+    monkeypatch.setattr(settings_module, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setenv("SPACEX_RAW_SCHEMA", "raw_from_env")
+    monkeypatch.delenv("SPACEX_PG_DATABASE", raising=False)
+    resolved = settings_module.load_settings()
+    assert resolved.postgres.database == "from_dotenv"
+    assert resolved.raw_schema == "raw_from_env"

@@ -63,6 +63,8 @@ def test_scale_multiplies_with_unique_ids() -> None:
     ids = [doc["id"] for doc in data["starlink"]]
     assert len(set(ids)) == len(ids)
     assert all(len(i) == 24 and int(i, 16) >= 0 for i in ids)
+    norad = [doc["spaceTrack"]["NORAD_CAT_ID"] for doc in data["starlink"]]
+    assert len(set(norad)) == len(norad)  # a bigger fleet, not the same satellites again
     assert len(data["launches"]) == 142
     with pytest.raises(ValueError, match="single-object"):
         build_dataset({"company": 2})

@@ -5,7 +5,7 @@
 {%- set decay_var = var('starlink_monthly_decay_rate', none) %}
 {%- set decay_text = 'a fixed ' ~ decay_var ~ ' of the fleet decaying per month (var starlink_monthly_decay_rate)'
       if decay_var is not none
-      else 'the fleet decaying at the rate measured in the same window (decayed / satellite-months in orbit)' %}
+      else 'the fleet decaying at the rate measured in the same window on the operational satellites (decayed / satellite-months in orbit, test versions excluded)' %}
 
 with scenarios (scenario, decay_model, window_months, scenario_description) as (
 

@@ -348,18 +348,34 @@ def _envelope(
     }
 
 
-def run_query(docs: Iterable[dict[str, Any]], body: dict[str, Any]) -> dict[str, Any]:
-    """Answer a ``POST /<resource>/query`` body against ``docs``."""
+def query_parts(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The validated ``query`` and ``options`` of a ``POST /<resource>/query`` body."""
     if not isinstance(body, dict):
         raise QueryError("request body must be a JSON object")
     query = body.get("query") or {}
     options = body.get("options") or {}
     if not isinstance(options, dict):
         raise QueryError("options must be a JSON object")
-    found = [doc for doc in docs if matches(doc, query)]
-    found = sort_docs(found, options.get("sort"))
+    return query, options
+
+
+def matching_sorted(
+    docs: Iterable[dict[str, Any]], query: dict[str, Any], sort: Any
+) -> list[dict[str, Any]]:
+    """Every doc matching ``query``, in ``sort`` order (the part a server may cache per query)."""
+    return sort_docs([doc for doc in docs if matches(doc, query)], sort)
+
+
+def page_of(found: list[dict[str, Any]], options: dict[str, Any]) -> dict[str, Any]:
+    """One page of already filtered and sorted docs, in the paginate envelope."""
     envelope = paginate(found, options)
     select = options.get("select")
     if select:
         envelope["docs"] = [project(doc, select) for doc in envelope["docs"]]
     return envelope
+
+
+def run_query(docs: Iterable[dict[str, Any]], body: dict[str, Any]) -> dict[str, Any]:
+    """Answer a ``POST /<resource>/query`` body against ``docs``."""
+    query, options = query_parts(body)
+    return page_of(matching_sorted(docs, query, options.get("sort")), options)

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tap_spacex.mirror.faults import NOT_JSON_BODY, WRONG_SHAPE_BODY, Fault, FaultInjector
-from tap_spacex.mirror.query import QueryError, matches, run_query
+from tap_spacex.mirror.query import QueryError, matches, matching_sorted, page_of, query_parts
 from tap_spacex.snapshot import (
     LAUNCH_VIEWS,
     RESOURCES,
@@ -58,6 +58,10 @@ def build_dataset(scale: dict[str, int] | None = None) -> dict[str, Any]:
             for doc in originals:
                 clone = copy.deepcopy(doc)
                 clone["id"] = _synthetic_id(doc["id"], copy_index)
+                track = clone.get("spaceTrack")
+                if isinstance(track, dict) and isinstance(track.get("NORAD_CAT_ID"), int):
+                    # keep the catalogue number unique too, as a real larger fleet would be
+                    track["NORAD_CAT_ID"] += copy_index * 10_000_000
                 scaled.append(clone)
         if len({doc["id"] for doc in scaled}) != len(scaled):
             raise ValueError(f"scaling {resource} produced duplicate ids")
@@ -219,6 +223,7 @@ class MirrorServer:
         self._log_lock = threading.Lock()
         self._httpd: _MirrorHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._sorted: dict[str, list[dict[str, Any]]] = {}
         self._by_id = {
             resource: {doc["id"]: doc for doc in docs}
             for resource, docs in self.data.items()
@@ -374,9 +379,16 @@ class MirrorServer:
                 if matches(docs, query):
                     return _Response(200, docs)
                 return _Response(204)
-            if resource == "launches":
-                docs = self._launches(version, docs)
-            return _Response(200, run_query(docs, body))
+            query, options = query_parts(body)
+            # The data never changes while serving, so each query's sorted result is computed
+            # once: paging through a large collection then costs one sort, not one per page.
+            key = json.dumps([version, resource, query, options.get("sort")], sort_keys=True)
+            found = self._sorted.get(key)
+            if found is None:
+                if resource == "launches":
+                    docs = self._launches(version, docs)
+                found = self._sorted[key] = matching_sorted(docs, query, options.get("sort"))
+            return _Response(200, page_of(found, options))
         except QueryError as exc:
             return _Response(400, {"error": str(exc)})
 
