@@ -469,8 +469,8 @@ CONFLICT = re.compile(
 )
 
 
-def _run_two_at_once(runner: Runner, settings: Settings, *flags: str, **env: str) -> list:
-    procs = [runner.popen(settings, *flags, **env) for _ in range(2)]
+def _run_two_at_once(runners: list[Runner], settings: Settings, *flags: str, **env: str) -> list:
+    procs = [runner.popen(settings, *flags, **env) for runner in runners]
     outputs = []
     try:
         for proc in procs:
@@ -489,7 +489,7 @@ def _run_two_at_once(runner: Runner, settings: Settings, *flags: str, **env: str
     return outputs
 
 
-def test_two_runs_at_once_end_cleanly_without_duplicates(settings, runner, baseline):
+def test_two_runs_at_once_end_cleanly_without_duplicates(settings, runner, baseline, tmp_path):
     """Two `meltano run tap-spacex target-postgres` started together on the same database and
     the same Meltano project. Documented behaviour (asserted):
 
@@ -497,17 +497,17 @@ def test_two_runs_at_once_end_cleanly_without_duplicates(settings, runner, basel
        'dev:tap-spacex-to-target-postgres' pipeline is already running ... or ignore this check
        using the '--force' option", exit 1) while the first loads normally. (If both start within
        the same instant both may pass the guard; then case 2 applies.)
-    2. With ``--force`` (both really run, into a schema that does not exist yet, so they also race
-       to create the schema and the tables): each either succeeds or fails with PostgreSQL's
-       error naming the conflict (unique violation / "already exists" while creating the same
-       table or its temp tables, or the shared catalog file rewritten under it).
+    2. With ``--force`` and separate Meltano system dirs (both really run, into a schema that
+       does not exist yet, so they race to create the schema and the tables): each either
+       succeeds or fails with PostgreSQL's error naming the conflict (unique violation /
+       "already exists" while creating the same table or its temp tables).
 
     In every case both end (timeout), the tables never hold a duplicate and keep their primary
     key, no session or lock is left behind, and a run afterwards succeeds with the snapshot's
     counts.
     """
     # 1. Plain, on the existing raw tables (overlapping scheduled runs).
-    plain = _run_two_at_once(runner, settings)
+    plain = _run_two_at_once([runner, runner], settings)
     assert any(code == 0 for code, _ in plain)
     _assert_nothing_left_behind(settings)
     assert_clean(settings, baseline)
@@ -517,7 +517,10 @@ def test_two_runs_at_once_end_cleanly_without_duplicates(settings, runner, basel
     _sql(settings, f"drop schema if exists {schema} cascade")
     env = {"TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": schema}
     try:
-        forced = _run_two_at_once(runner, settings, "--force", **env)
+        # Each forced run has its own Meltano system dir, so they race only in PostgreSQL (in one
+        # dir they would also race on the catalog file, which the guard in case 1 prevents).
+        other = Runner(private_meltano_dir(tmp_path / "other"))
+        forced = _run_two_at_once([runner, other], settings, "--force", **env)
         for stream in _tables(settings, schema) & set(STREAMS):
             rows, ids = _sql(
                 settings, f'select count(*), count(distinct id) from {schema}."{stream}"'
