@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml constraints.txt spacex_tap/pyproject.toml
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]' -e ./spacex_tap
 	touch $@
 
-$(PLUGINS): $(STAMP) meltano_project/meltano.yml
+$(PLUGINS): $(STAMP) meltano_project/meltano.yml spacex_tap/pyproject.toml
 	cd meltano_project && $(SPACEX) exec -- $(BIN)/meltano install
 	touch $@
 

@@ -105,12 +105,6 @@ class MirrorProcess:
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def measure(
     cmd: list[str],
     *,
@@ -547,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
         {
             "SPACEX_PG_MODE": "embedded",
             "SPACEX_PG_HOST": "127.0.0.1",
-            "SPACEX_PG_PORT": str(free_port()),
+            "SPACEX_PG_PORT": str(postgres.free_port()),
             "SPACEX_PG_DATA_DIR": str(work / "pgdata"),
             "SPACEX_PG_DATABASE": "spacex_bench",
         }

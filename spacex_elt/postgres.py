@@ -62,6 +62,13 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on ``host`` right now (tests and the benchmark)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
 class EmbeddedPostgres:
     """Start, stop and inspect the project's own PostgreSQL server (data in ``data_dir``)."""
 

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+from spacex_elt.postgres import free_port
 from spacex_elt.settings import DBT_PROJECT_DIR, MELTANO_PROJECT_DIR, Settings, subprocess_env
 
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    """A TCP port that is free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run_tool(

