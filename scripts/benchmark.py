@@ -41,7 +41,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -105,6 +104,24 @@ class MirrorProcess:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+def loader_config(settings: Any, schema: str) -> dict[str, Any]:
+    """target-postgres's config exactly as meltano.yml sets it, with this run's connection."""
+    import yaml
+
+    from spacex_elt.settings import runtime_env
+
+    project = yaml.safe_load((MELTANO_DIR / "meltano.yml").read_text())
+    (loader,) = [p for p in project["plugins"]["loaders"] if p["name"] == "target-postgres"]
+    env = runtime_env(settings)
+    config = {}
+    for key, value in loader["config"].items():
+        is_var = isinstance(value, str) and value.startswith("$")
+        config[key] = env.get(value[1:], value) if is_var else value
+    config["port"] = int(config["port"])
+    config["default_target_schema"] = schema
+    return config
+
+
 def measure(
     cmd: list[str],
     *,
@@ -328,21 +345,7 @@ def run_scale(
         # loader alone, fed the recorded output
         target_cfg = work / "target_config.json"
         pg = settings.postgres
-        target_cfg.write_text(
-            json.dumps(
-                {
-                    "host": pg.host,
-                    "port": pg.port,
-                    "user": pg.user,
-                    "password": pg.password,
-                    "database": pg.database,
-                    "default_target_schema": "bench_loader",
-                    "load_method": "upsert",
-                    "add_record_metadata": True,
-                    "validate_records": True,
-                }
-            )
-        )
+        target_cfg.write_text(json.dumps(loader_config(settings, schema="bench_loader")))
         with postgres.connect(pg, autocommit=True) as conn:
             conn.execute("drop schema if exists bench_loader cascade")
         with recorded.open() as source:
