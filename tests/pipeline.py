@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from spacex_elt.postgres import free_port
+from spacex_elt.postgres import free_port  # noqa: F401 (re-exported for the tests)
 from spacex_elt.settings import DBT_PROJECT_DIR, MELTANO_PROJECT_DIR, Settings, subprocess_env
 
 BIN = Path(sys.executable).parent
