@@ -41,7 +41,6 @@ import platform
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -183,22 +182,6 @@ def ok(result: dict[str, Any]) -> bool:
 
 def tail(log: str, lines: int = 15) -> str:
     return "\n".join(log.strip().splitlines()[-lines:])
-
-
-def private_meltano_dir(root: Path) -> Path:
-    shared = MELTANO_DIR / ".meltano"
-    sys_dir = root / ".meltano"
-    sys_dir.mkdir(parents=True)
-    for name in ("extractors", "loaders", "utilities"):
-        if (shared / name).exists():
-            (sys_dir / name).symlink_to(shared / name)
-    if (shared / "meltano.db").exists():
-        with (
-            sqlite3.connect(shared / "meltano.db") as src,
-            sqlite3.connect(sys_dir / "meltano.db") as dst,
-        ):
-            src.backup(dst)
-    return sys_dir
 
 
 def machine_info() -> dict[str, Any]:
@@ -549,6 +532,8 @@ def main(argv: list[str] | None = None) -> int:
             "SPACEX_PG_DATABASE": "spacex_bench",
         }
     )
+    from spacex_elt.meltano_dirs import private_meltano_dir
+
     sys_dir = private_meltano_dir(work / "meltano")
     base_env = {
         **subprocess_env(settings),

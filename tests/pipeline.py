@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+from spacex_elt.meltano_dirs import private_meltano_dir  # noqa: F401 (re-exported for tests)
 from spacex_elt.postgres import free_port  # noqa: F401 (re-exported for the tests)
 from spacex_elt.settings import DBT_PROJECT_DIR, MELTANO_PROJECT_DIR, Settings, subprocess_env
 
@@ -40,20 +40,3 @@ def run_meltano(settings: Settings, *args: str, extra_env: dict | None = None, c
 
 def run_dbt(settings: Settings, *args: str, check: bool = True):
     return run_tool(["dbt", *args], DBT_PROJECT_DIR, settings, check=check)
-
-
-def private_meltano_dir(root: Path) -> Path:
-    """A private `.meltano` for these runs: same installed plugins, own run/ and system db."""
-    shared = MELTANO_PROJECT_DIR / ".meltano"
-    sys_dir = root / ".meltano"
-    sys_dir.mkdir(parents=True)
-    for name in ("extractors", "loaders", "utilities"):
-        if (shared / name).exists():
-            (sys_dir / name).symlink_to(shared / name)
-    if (shared / "meltano.db").exists():  # a consistent copy even if someone is writing to it
-        with (
-            sqlite3.connect(shared / "meltano.db") as src,
-            sqlite3.connect(sys_dir / "meltano.db") as dst,
-        ):
-            src.backup(dst)
-    return sys_dir
