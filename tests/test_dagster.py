@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from dagster import (
     AssetKey,
@@ -290,3 +292,33 @@ def test_meltano_json_logs_become_dagster_events_at_their_level():
     assert log.events[3] == ("error", "[meltano] Extractor failed")
     assert log.events[4] == ("info", "plain text from a plugin")
     assert list(errors) == ["[meltano] Extractor failed"]
+
+
+def test_a_run_while_another_holds_the_meltano_folder_fails_at_once(tmp_path):
+    """The resource's lock: nothing is started while another run holds the folder; the lock
+    goes with its holder (released on exit, and by the kernel if the holder dies)."""
+    from dagster_spacex.resources.meltano import (
+        MeltanoBusyError,
+        MeltanoResource,
+        exclusive_run,
+        lock_path,
+    )
+
+    assert lock_path({}, "/p") == Path("/p/.meltano/run/spacex-elt.lock")
+    assert lock_path({"MELTANO_SYS_DIR_ROOT": "sys"}, "/p") == Path("/p/sys/run/spacex-elt.lock")
+    env = {"MELTANO_SYS_DIR_ROOT": str(tmp_path / ".meltano")}
+    path = lock_path(env, "unused")
+    assert path == tmp_path / ".meltano" / "run" / "spacex-elt.lock"
+    resource = MeltanoResource(extra_env=env, project_dir=str(tmp_path / "no-project"))
+    with exclusive_run(path, "first-run"), pytest.raises(MeltanoBusyError) as busy:
+        resource.run(_NoLog(), ["tap-spacex", "target-postgres"])
+    assert f"Another Meltano run is using {tmp_path / '.meltano'}" in busy.value.description
+    assert "Meltano run id first-run" in busy.value.description
+    with exclusive_run(path, "second-run"):  # free again once the holder has finished
+        assert "second-run" in path.read_text()
+    assert path.read_text() == ""
+
+
+class _NoLog:
+    def __getattr__(self, level):
+        return lambda message: None

@@ -19,7 +19,9 @@ Behaviours this file pins down (and documents):
   updates by ``id`` and ``hard_delete``/``activate_version`` are off, so nothing is ever deleted
   by a load (rows that disappear upstream stay in the raw table).
 * **Two runs at once** on the same database and the same Meltano project: see
-  :func:`test_two_runs_at_once_end_cleanly_without_duplicates` (what happens is asserted there).
+  :func:`test_overlapping_runs_end_cleanly_without_duplicates` and
+  :func:`test_two_runs_started_in_the_same_instant_through_dagster` (what happens is asserted
+  there).
 
 Meltano runs here use a private copy of the project's ``.meltano`` system directory (plugin venvs
 symlinked, system database copied): ``meltano run`` writes the tap's catalog to the shared
@@ -469,15 +471,18 @@ CONFLICT = re.compile(
 )
 
 
-def _run_two_at_once(runners: list[Runner], settings: Settings, *flags: str, **env: str) -> list:
-    procs = [runner.popen(settings, *flags, **env) for runner in runners]
-    outputs = []
+def _communicate(proc: subprocess.Popen) -> tuple[int, str]:
     try:
-        for proc in procs:
-            out, _ = proc.communicate(timeout=RUN_TIMEOUT)
-            outputs.append((proc.returncode, out))
+        out, _ = proc.communicate(timeout=RUN_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise AssertionError("a concurrent meltano run hung") from None
+    return proc.returncode, out
+
+
+def _run_two_at_once(runners: list[Runner], settings: Settings, *flags: str, **env: str) -> list:
+    procs = [runner.popen(settings, *flags, **env) for runner in runners]
+    try:
+        outputs = [_communicate(proc) for proc in procs]
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -489,14 +494,29 @@ def _run_two_at_once(runners: list[Runner], settings: Settings, *flags: str, **e
     return outputs
 
 
-def test_two_runs_at_once_end_cleanly_without_duplicates(settings, runner, baseline, tmp_path):
-    """Two `meltano run tap-spacex target-postgres` started together on the same database and
-    the same Meltano project. Documented behaviour (asserted):
+def _keep_one_slow_answer(faults) -> None:
+    """Keep a 1-second delay queued, so whichever run asks next waits."""
+    if not faults.pending():
+        faults.add(delay=1)
 
-    1. Plain: Meltano's own job guard refuses the second one at once ("Another
-       'dev:tap-spacex-to-target-postgres' pipeline is already running ... or ignore this check
-       using the '--force' option", exit 1) while the first loads normally. (If both start within
-       the same instant both may pass the guard; then case 2 applies.)
+
+def _conflicts(outputs: list) -> list:
+    return [(code, (m := CONFLICT.search(out)) and m[0]) for code, out in outputs]
+
+
+def test_overlapping_runs_end_cleanly_without_duplicates(
+    settings, runner, baseline, mirror, faults, tmp_path
+):
+    """Two `meltano run tap-spacex target-postgres` overlapping on the same database and the same
+    Meltano project. Documented behaviour (asserted):
+
+    1. Plain (a run starts while another is loading): Meltano's own job guard refuses the second
+       at once ("Another 'dev:tap-spacex-to-target-postgres' pipeline is already running ... or
+       ignore this check using the '--force' option", exit 1) while the first loads normally.
+       The guard only sees a run once it has registered, so here the second starts once the
+       first is fetching (and the first is held there until the second has ended); runs started
+       in the *same instant* are the Dagster resource's job (see
+       :func:`test_two_runs_started_in_the_same_instant_through_dagster`).
     2. With ``--force`` and separate Meltano system dirs (both really run, into a schema that
        does not exist yet, so they race to create the schema and the tables): each either
        succeeds or fails with PostgreSQL's error naming the conflict (unique violation /
@@ -506,9 +526,30 @@ def test_two_runs_at_once_end_cleanly_without_duplicates(settings, runner, basel
     key, no session or lock is left behind, and a run afterwards succeeds with the snapshot's
     counts.
     """
-    # 1. Plain, on the existing raw tables (overlapping scheduled runs).
-    plain = _run_two_at_once([runner, runner], settings)
-    assert any(code == 0 for code, _ in plain)
+    # 1. Plain, on the existing raw tables. The first run is held in its requests (one slow
+    #    answer after another) for as long as the second is alive, so it is surely running when
+    #    the second checks, however slow this machine is.
+    seen = len(mirror.request_log)
+    first = runner.popen(settings)
+    second = None
+    try:
+        deadline = time.monotonic() + 60
+        while len(mirror.request_log) == seen and time.monotonic() < deadline:
+            _keep_one_slow_answer(faults)
+            time.sleep(0.05)
+        second = runner.popen(settings)
+        while second.poll() is None and time.monotonic() < deadline + RUN_TIMEOUT:
+            _keep_one_slow_answer(faults)
+            time.sleep(0.05)
+        faults.clear()
+        plain = [_communicate(second), _communicate(first)]
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert [code for code, _ in plain] == [1, 0], _conflicts(plain)
+    assert "pipeline is already running" in plain[0][1]
     _assert_nothing_left_behind(settings)
     assert_clean(settings, baseline)
 
@@ -518,7 +559,7 @@ def test_two_runs_at_once_end_cleanly_without_duplicates(settings, runner, basel
     env = {"TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": schema}
     try:
         # Each forced run has its own Meltano system dir, so they race only in PostgreSQL (in one
-        # dir they would also race on the catalog file, which the guard in case 1 prevents).
+        # dir they would also race on the catalog file).
         other = Runner(private_meltano_dir(tmp_path / "other"))
         forced = _run_two_at_once([runner, other], settings, "--force", **env)
         for stream in _tables(settings, schema) & set(STREAMS):
@@ -535,15 +576,48 @@ def test_two_runs_at_once_end_cleanly_without_duplicates(settings, runner, basel
         _assert_nothing_left_behind(settings)
     finally:
         _sql(settings, f"drop schema if exists {schema} cascade")
-    summary = {
-        "plain": [
-            (code, bool(CONFLICT.search(out)) and CONFLICT.search(out)[0]) for code, out in plain
-        ],
-        "forced": [
-            (code, bool(CONFLICT.search(out)) and CONFLICT.search(out)[0]) for code, out in forced
-        ],
-    }
-    print("concurrent runs (exit code, conflict named):", summary)
+    print("concurrent runs (exit code, conflict named):", _conflicts(plain), _conflicts(forced))
+
+
+def test_two_runs_started_in_the_same_instant_through_dagster(settings, runner, baseline):
+    """Dagster's Meltano resource locks the Meltano system folder: of two runs started together
+    (a scheduled run and a manual one), one loads and the other fails at once, naming the first,
+    without starting Meltano (which would race on the shared catalog file)."""
+    from dagster_spacex.resources.meltano import MeltanoBusyError, MeltanoResource
+
+    resource = MeltanoResource(extra_env=runner.env(settings))
+    barrier = threading.Barrier(2)
+    results: list = [None, None]
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = resource.run(
+                _QuietLog(), ["tap-spacex", "target-postgres"], streams=STREAMS
+            )
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=RUN_TIMEOUT)
+    busy = [r for r in results if isinstance(r, MeltanoBusyError)]
+    done = [r for r in results if not isinstance(r, Exception)]
+    assert len(busy) == 1 and len(done) == 1, results
+    assert "Another Meltano run is using" in busy[0].description
+    assert "Meltano run id " + done[0].run_id in busy[0].description
+    assert done[0].records_by_stream == {s: SNAPSHOT[s] for s in STREAMS}
+    _assert_nothing_left_behind(settings)
+    assert_clean(settings, baseline)
+
+
+class _QuietLog:
+    """Just enough of Dagster's log manager for the resource outside a run."""
+
+    def __getattr__(self, level: str):
+        return lambda message: None
 
 
 def _assert_nothing_left_behind(settings: Settings) -> None:

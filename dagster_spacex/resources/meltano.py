@@ -4,17 +4,27 @@ This replaces ``dagster-meltano`` (see the README's "Why not dagster-meltano"): 
 wrapper around ``meltano --log-format=json run``. Each JSON log line becomes a Dagster log event at
 the same level; the tap's Singer ``record_count`` metrics are summed per stream so the assets can
 report how many rows each stream delivered; a failed run raises with its last error lines.
+
+Runs in one Meltano system folder never overlap: they would share the tap's catalog file
+(``run/tap-spacex/``), and Meltano's own "already running" guard only sees a run once it has
+registered, so two started in the same instant can both pass it and then break each other's
+catalog. An exclusive ``flock`` on ``<system folder>/run/spacex-elt.lock`` makes the second one
+fail at once with a message naming the first (the failure sensor reports it; the next run goes
+ahead).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import subprocess
 import sys
 import time
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +46,61 @@ LEVELS = {
 
 class MeltanoRunError(Failure):
     """``meltano run`` exited non-zero; the description holds its last error lines."""
+
+
+class MeltanoBusyError(Failure):
+    """Another run holds this Meltano system folder; nothing was started."""
+
+
+def lock_path(env: dict[str, str], project_dir: str | Path) -> Path:
+    """The lock file in the Meltano system folder ``meltano`` will use with ``env``.
+
+    Meltano's system folder is ``$MELTANO_SYS_DIR_ROOT`` (relative to the project) or
+    ``<project>/.meltano``.
+    """
+    sys_dir = Path(project_dir) / env.get("MELTANO_SYS_DIR_ROOT", ".meltano")
+    return sys_dir / "run" / "spacex-elt.lock"
+
+
+def _holder(handle: Any) -> str:
+    """What the lock's holder wrote (it writes just after locking: give it a moment)."""
+    for _ in range(20):
+        handle.seek(0)
+        if text := handle.read().strip():
+            return text
+        time.sleep(0.05)
+    return "holder unknown"
+
+
+@contextmanager
+def exclusive_run(path: Path, run_id: str) -> Iterator[None]:
+    """Hold ``path`` exclusively for one run, or raise :class:`MeltanoBusyError` at once.
+
+    ``flock`` is released by the kernel when the process dies, so a crashed run never leaves a
+    stale lock behind; the file's text (pid, run id) only serves the error message.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(handle)
+            raise MeltanoBusyError(
+                description=f"Another Meltano run is using {path.parent.parent} ({holder}); "
+                "runs in one Meltano project must not overlap (they share the tap's catalog "
+                "file). Nothing was started: run again once it has finished.",
+                metadata={"lock_file": str(path), "holder": holder},
+            ) from None
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}, Meltano run id {run_id}")
+            handle.flush()
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -95,15 +160,18 @@ class MeltanoResource(ConfigurableResource):
         started = time.monotonic()
         records: dict[str, int] = defaultdict(int)
         errors: deque[str] = deque(maxlen=12)
-        with subprocess.Popen(
-            cmd,
-            cwd=self.project_dir,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            bufsize=1,
-        ) as proc:
+        with (
+            exclusive_run(lock_path(env, self.project_dir), run_id),
+            subprocess.Popen(
+                cmd,
+                cwd=self.project_dir,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                bufsize=1,
+            ) as proc,
+        ):
             assert proc.stdout is not None
             for line in proc.stdout:
                 self._forward(log, line.rstrip("\n"), records, errors)
