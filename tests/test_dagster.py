@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -233,6 +234,47 @@ def test_a_failing_dbt_test_blocks_the_models_downstream(built, query, monkeypat
     assert _key("starlink_42k_forecast") not in materialized
     # The real marts were never touched by the broken run.
     assert query("select count(*) from spacex_marts.starlink_satellites")[0][0] == 1445
+
+
+def test_a_dbt_build_waits_for_another_runs_build(built, query):
+    """Two `dbt build`s at once would fail on each other's relations: the second waits for the
+    warehouse lock (naming who holds it), then builds."""
+    from spacex_elt.postgres import connect
+
+    with connect(built.postgres, autocommit=True, application_name="other run's dbt") as other:
+        assert other.execute("select pg_try_advisory_lock(hashtext('spacex-elt dbt build'))")
+        timer = threading.Timer(
+            4, other.execute, ("select pg_advisory_unlock(hashtext('spacex-elt dbt build'))",)
+        )
+        timer.start()
+        try:
+            with DagsterInstance.ephemeral() as instance:
+                result = _run([_key("stg_spacex__rockets")], instance)
+                messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+        finally:
+            timer.cancel()
+            timer.join()
+    assert result.success
+    assert any("waiting for another run to finish (other run's dbt" in m for m in messages)
+    assert query("select count(*) from spacex_staging.stg_spacex__rockets")[0][0] == 4
+
+
+def test_a_dbt_build_fails_clearly_when_the_wait_runs_out(built):
+    from dagster_spacex.resources.warehouse import WarehouseBusyError, WarehouseResource
+    from spacex_elt.postgres import connect
+
+    with connect(built.postgres, autocommit=True, application_name="stuck run") as other:
+        other.execute("select pg_advisory_lock(hashtext('spacex-elt dbt build'))")
+        with (
+            pytest.raises(WarehouseBusyError) as busy,
+            WarehouseResource(lock_wait_seconds=0.5).exclusive(
+                "spacex-elt dbt build", "second run", _NoLog()
+            ),
+        ):
+            raise AssertionError("entered while another session held the lock")
+    assert "another run (stuck run, backend pid" in busy.value.description
+    with WarehouseResource(lock_wait_seconds=0).exclusive("spacex-elt dbt build", "x", _NoLog()):
+        pass  # free once the holder's session has ended
 
 
 def test_marts_and_the_answer_must_be_rebuilt_daily():

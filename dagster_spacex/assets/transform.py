@@ -13,6 +13,7 @@ from dagster_dbt import (
 
 from dagster_spacex.freshness import DAILY_FRESHNESS
 from dagster_spacex.project import dbt_project
+from dagster_spacex.resources.warehouse import WarehouseResource
 from spacex_elt.settings import export_runtime_env
 
 
@@ -45,7 +46,15 @@ class SpaceXDbtTranslator(DagsterDbtTranslator):
         settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
     ),
 )
-def dbt_spacex_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: a failing error-severity test stops the models downstream of it."""
+def dbt_spacex_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
+    """`dbt build`: a failing error-severity test stops the models downstream of it.
+
+    One `dbt build` at a time per warehouse: a second run waits for the first (its own load may
+    hold newer data, so it still builds afterwards).
+    """
     export_runtime_env()  # profiles.yml reads the SPACEX_* variables
-    yield from dbt.cli(["build"], context=context).stream().fetch_row_counts()
+    holder = f"spacex-elt dbt, run {context.run_id}"
+    with warehouse.exclusive("spacex-elt dbt build", holder, context.log):
+        yield from dbt.cli(["build"], context=context).stream().fetch_row_counts()

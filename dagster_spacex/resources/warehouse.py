@@ -2,17 +2,72 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, Failure
 from psycopg import sql
 
 from spacex_elt.postgres import connect
 from spacex_elt.settings import load_settings
 
 
+class WarehouseBusyError(Failure):
+    """Another run held the warehouse lock for longer than this run would wait."""
+
+
 class WarehouseResource(ConfigurableResource):
-    """Small read helpers for metadata (row counts) and the answer asset."""
+    """Small read helpers for metadata (row counts) and the answer asset, and a lock."""
+
+    #: How long a run waits for another run's lock (e.g. its `dbt build`) before failing.
+    lock_wait_seconds: float = 1800
+
+    @contextmanager
+    def exclusive(self, name: str, holder: str, log: Any) -> Iterator[None]:
+        """Hold PostgreSQL's session advisory lock ``name`` in this database while the block runs.
+
+        Two `dbt build`s on the same schemas at once fail on each other's relations; the lock
+        lives in the database itself, so it also serialises runs from other machines or
+        containers, and PostgreSQL drops it when the holder's connection ends (no stale lock).
+        The session's ``application_name`` (``holder``) is what a waiting run reports.
+        """
+        settings = load_settings().postgres
+        with connect(settings, autocommit=True, application_name=holder[:63]) as conn:
+            deadline = time.monotonic() + self.lock_wait_seconds
+            waiting = False
+            while not conn.execute("select pg_try_advisory_lock(hashtext(%s))", (name,)).fetchone()[
+                0
+            ]:
+                other = self._lock_holder(conn, name)
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusyError(
+                        description=f"{name}: another run ({other}) held the warehouse lock for "
+                        f"more than {self.lock_wait_seconds:g} s; nothing was changed by this run",
+                        metadata={"lock": name, "holder": other},
+                    )
+                if not waiting:
+                    log.info(f"{name}: waiting for another run to finish ({other})")
+                    waiting = True
+                time.sleep(min(1.0, self.lock_wait_seconds))
+            try:
+                yield
+            finally:
+                conn.execute("select pg_advisory_unlock(hashtext(%s))", (name,))
+
+    @staticmethod
+    def _lock_holder(conn: Any, name: str) -> str:
+        row = conn.execute(
+            """
+            select a.application_name, a.pid
+            from pg_locks l join pg_stat_activity a on a.pid = l.pid
+            where l.locktype = 'advisory' and l.granted
+              and l.objid = (hashtext(%s)::bigint & 4294967295)::oid
+            """,
+            (name,),
+        ).fetchone()
+        return f"{row[0] or 'unnamed session'}, backend pid {row[1]}" if row else "unknown"
 
     def query(self, statement: str, params: tuple = ()) -> list[tuple[Any, ...]]:
         with connect(load_settings().postgres) as conn:
