@@ -40,3 +40,10 @@ def run_meltano(settings: Settings, *args: str, extra_env: dict | None = None, c
 
 def run_dbt(settings: Settings, *args: str, check: bool = True):
     return run_tool(["dbt", *args], DBT_PROJECT_DIR, settings, check=check)
+
+
+class NullLog:
+    """Just enough of Dagster's log manager to call a resource outside a run."""
+
+    def __getattr__(self, level: str):
+        return lambda message: None

@@ -16,8 +16,9 @@ from dagster import (
     build_sensor_context,
 )
 from dagster_dbt import get_asset_key_for_model
+from pipeline import NullLog
 
-from dagster_spacex.assets.transform import dbt_spacex_models
+from dagster_spacex.assets.transform import DBT_BUILD_LOCK, dbt_spacex_models
 from dagster_spacex.definitions import defs
 from dagster_spacex.jobs import PipelineDefinitionMismatch, check_meltano_job_matches
 from dagster_spacex.project import STREAMS, dbt_project
@@ -242,10 +243,9 @@ def test_a_dbt_build_waits_for_another_runs_build(built, query):
     from spacex_elt.postgres import connect
 
     with connect(built.postgres, autocommit=True, application_name="other run's dbt") as other:
-        assert other.execute("select pg_try_advisory_lock(hashtext('spacex-elt dbt build'))")
-        timer = threading.Timer(
-            4, other.execute, ("select pg_advisory_unlock(hashtext('spacex-elt dbt build'))",)
-        )
+        lock = (DBT_BUILD_LOCK,)
+        assert other.execute("select pg_try_advisory_lock(hashtext(%s))", lock).fetchone()[0]
+        timer = threading.Timer(4, other.execute, ("select pg_advisory_unlock(hashtext(%s))", lock))
         timer.start()
         try:
             with DagsterInstance.ephemeral() as instance:
@@ -264,16 +264,16 @@ def test_a_dbt_build_fails_clearly_when_the_wait_runs_out(built):
     from spacex_elt.postgres import connect
 
     with connect(built.postgres, autocommit=True, application_name="stuck run") as other:
-        other.execute("select pg_advisory_lock(hashtext('spacex-elt dbt build'))")
+        other.execute("select pg_advisory_lock(hashtext(%s))", (DBT_BUILD_LOCK,))
         with (
             pytest.raises(WarehouseBusyError) as busy,
             WarehouseResource(lock_wait_seconds=0.5).exclusive(
-                "spacex-elt dbt build", "second run", _NoLog()
+                DBT_BUILD_LOCK, "second run", NullLog()
             ),
         ):
             raise AssertionError("entered while another session held the lock")
     assert "another run (stuck run, backend pid" in busy.value.description
-    with WarehouseResource(lock_wait_seconds=0).exclusive("spacex-elt dbt build", "x", _NoLog()):
+    with WarehouseResource(lock_wait_seconds=0).exclusive(DBT_BUILD_LOCK, "x", NullLog()):
         pass  # free once the holder's session has ended
 
 
@@ -337,8 +337,8 @@ def test_meltano_json_logs_become_dagster_events_at_their_level():
 
 
 def test_a_run_while_another_holds_the_meltano_folder_fails_at_once(tmp_path):
-    """The resource's lock: nothing is started while another run holds the folder; the lock
-    goes with its holder (released on exit, and by the kernel if the holder dies)."""
+    """The resource's lock: nothing is started while another run holds the folder, and the
+    folder is free again once the holder has finished."""
     from dagster_spacex.resources.meltano import (
         MeltanoBusyError,
         MeltanoResource,
@@ -353,14 +353,9 @@ def test_a_run_while_another_holds_the_meltano_folder_fails_at_once(tmp_path):
     assert path == tmp_path / ".meltano" / "run" / "spacex-elt.lock"
     resource = MeltanoResource(extra_env=env, project_dir=str(tmp_path / "no-project"))
     with exclusive_run(path, "first-run"), pytest.raises(MeltanoBusyError) as busy:
-        resource.run(_NoLog(), ["tap-spacex", "target-postgres"])
+        resource.run(NullLog(), ["tap-spacex", "target-postgres"])
     assert f"Another Meltano run is using {tmp_path / '.meltano'}" in busy.value.description
     assert "Meltano run id first-run" in busy.value.description
     with exclusive_run(path, "second-run"):  # free again once the holder has finished
         assert "second-run" in path.read_text()
     assert path.read_text() == ""
-
-
-class _NoLog:
-    def __getattr__(self, level):
-        return lambda message: None

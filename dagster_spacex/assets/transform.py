@@ -16,6 +16,9 @@ from dagster_spacex.project import dbt_project
 from dagster_spacex.resources.warehouse import WarehouseResource
 from spacex_elt.settings import export_runtime_env
 
+#: The warehouse lock one `dbt build` holds at a time (see WarehouseResource.exclusive).
+DBT_BUILD_LOCK = "spacex-elt dbt build"
+
 
 class SpaceXDbtTranslator(DagsterDbtTranslator):
     """Groups follow dbt's layers (staging, intermediate, marts); sources are the raw group.
@@ -56,5 +59,5 @@ def dbt_spacex_models(
     """
     export_runtime_env()  # profiles.yml reads the SPACEX_* variables
     holder = f"spacex-elt dbt, run {context.run_id}"
-    with warehouse.exclusive("spacex-elt dbt build", holder, context.log):
+    with warehouse.exclusive(DBT_BUILD_LOCK, holder, context.log):
         yield from dbt.cli(["build"], context=context).stream().fetch_row_counts()

@@ -37,9 +37,7 @@ class WarehouseResource(ConfigurableResource):
         with connect(settings, autocommit=True, application_name=holder[:63]) as conn:
             deadline = time.monotonic() + self.lock_wait_seconds
             waiting = False
-            while not conn.execute("select pg_try_advisory_lock(hashtext(%s))", (name,)).fetchone()[
-                0
-            ]:
+            while not self._try_lock(conn, name):
                 other = self._lock_holder(conn, name)
                 if time.monotonic() >= deadline:
                     raise WarehouseBusyError(
@@ -55,6 +53,10 @@ class WarehouseResource(ConfigurableResource):
                 yield
             finally:
                 conn.execute("select pg_advisory_unlock(hashtext(%s))", (name,))
+
+    @staticmethod
+    def _try_lock(conn: Any, name: str) -> bool:
+        return conn.execute("select pg_try_advisory_lock(hashtext(%s))", (name,)).fetchone()[0]
 
     @staticmethod
     def _lock_holder(conn: Any, name: str) -> str:
