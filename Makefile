@@ -18,25 +18,27 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup run test dev stop clean lint answer benchmark services
+.PHONY: help setup run test test-fast dev stop clean lint answer benchmark services
 
 help:
 	@echo "make run        set up, start PostgreSQL + the API mirror, materialize every asset, print the answer"
 	@echo "make test       set up, then run the whole test suite (offline)"
+	@echo "make test-fast  only the unit tests (no database, no Meltano/dbt/Dagster run; seconds)"
 	@echo "make dev        Dagster UI on http://127.0.0.1:3000"
 	@echo "make answer     print the answer from the current marts"
 	@echo "make benchmark  measure speed and memory (scripts/benchmark.py)"
-	@echo "make lint       ruff"
+	@echo "make lint       ruff (lint + format) and mypy"
 	@echo "make stop       stop PostgreSQL and the mirror;  make clean  remove all local state"
 
-$(STAMP): pyproject.toml constraints.txt spacex_tap/pyproject.toml
+PACKAGES := spacex_tap satcat_tap api_mirror
+$(STAMP): pyproject.toml constraints.txt $(PACKAGES:%=%/pyproject.toml)
 	@$(PYTHON) -c 'import sys; v=sys.version_info[:2]; sys.exit(0 if (3,10)<=v<=(3,13) else f"Python 3.10-3.13 needed, {sys.version.split()[0]} found (set PYTHON=python3.x)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]' -e ./spacex_tap
+	$(BIN)/python -m pip install --quiet -c constraints.txt $(PACKAGES:%=-e ./%) -e '.[dev]'
 	touch $@
 
-$(PLUGINS): $(STAMP) meltano_project/meltano.yml spacex_tap/pyproject.toml
+$(PLUGINS): $(STAMP) meltano_project/meltano.yml spacex_tap/pyproject.toml satcat_tap/pyproject.toml
 	cd meltano_project && $(SPACEX) exec -- $(BIN)/meltano install
 	touch $@
 
@@ -62,6 +64,13 @@ run: services
 test: setup
 	$(BIN)/pytest
 
+# Every unit suite: tests/unit (which refuses processes and database connections) and the
+# packages' own tests; a package's suite is picked up as soon as its folder exists.
+UNIT_TESTS := tests/unit $(wildcard spacex_tap/tests api_mirror/tests satcat_tap/tests)
+
+test-fast: $(STAMP)
+	$(BIN)/pytest $(UNIT_TESTS)
+
 dev: services
 	$(SPACEX) exec -- $(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
 
@@ -74,6 +83,7 @@ benchmark: setup
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 stop:
 	-test -x $(SPACEX) && $(SPACEX) mirror stop

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dagster import AssetSelection, define_asset_job
 
-from dagster_spacex.project import EXTRACT_LOAD_BLOCKS, MELTANO_JOB, TRANSFORM_BLOCK
+from dagster_spacex.project import EXTRACT_LOADS, MELTANO_JOB, TRANSFORM_BLOCK
 from dagster_spacex.resources.meltano import meltano_job_tasks
 from spacex_elt.settings import MELTANO_PROJECT_DIR
 
@@ -17,7 +17,7 @@ class PipelineDefinitionMismatch(ValueError):
 
 def check_meltano_job_matches(project_dir: Path = MELTANO_PROJECT_DIR) -> None:
     """Fail loading the code location if meltano.yml's `spacex_elt` job has other steps."""
-    expected = [*EXTRACT_LOAD_BLOCKS, TRANSFORM_BLOCK]
+    expected = [*(block for el in EXTRACT_LOADS for block in el.blocks), TRANSFORM_BLOCK]
     actual = meltano_job_tasks(MELTANO_JOB, project_dir)
     if actual != expected:
         raise PipelineDefinitionMismatch(
@@ -32,7 +32,8 @@ check_meltano_job_matches()
 spacex_elt_job = define_asset_job(
     name=MELTANO_JOB,
     selection=AssetSelection.all(),
-    description="Meltano extract-load of every SpaceX API resource, `dbt build` of every model "
+    description="Meltano extract-load of every SpaceX API resource and of the satellite "
+    "catalogue, `dbt build` of every model "
     "(tests as asset checks), then the 42,000-satellite answer. Same steps as the Meltano job "
     "`spacex_elt` in meltano_project/meltano.yml.",
 )

@@ -24,9 +24,9 @@ Notes on method:
 * Peak RSS is the resident memory of the measured process tree (the program and its children,
   e.g. meltano + tap + target), sampled every 50 ms with psutil. (``ru_maxrss`` from ``wait4``
   is not used: it includes the benchmark's own pages that fork() copies before exec.)
-* The mirror (the product's ``MirrorServer``) runs in its own process, so it shares no GIL with
-  the measured client. It sorts each query's result once and pages from that, so at x100 the
-  benchmark measures the client, not the mirror.
+* The mirror runs in its own process (``api_mirror.process.spawn``, as for ``spacex mirror``),
+  so it shares no GIL with the measured client. It sorts each query's result once and pages
+  from that, so at x100 the benchmark measures the client, not the mirror.
 * Meltano runs with a private copy of ``.meltano`` (plugin venvs symlinked, system db copied)
   and dbt writes to a temp ``target/``, so the benchmark never disturbs the project's own state.
 """
@@ -40,7 +40,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -50,56 +49,19 @@ from typing import Any
 
 import psutil
 
+from api_mirror import process as mirror_process
+from tap_spacex.tap import resolved_config
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 MELTANO_DIR = ROOT / "meltano_project"
 TARGET_BIN = MELTANO_DIR / ".meltano" / "loaders" / "target-postgres" / "venv" / "bin"
-PAGE_SIZE = 100  # meltano.yml's page_size
+PAGE_SIZE = resolved_config({})["page_size"]  # the tap's default, which meltano.yml keeps
 STEP_TIMEOUT = 900
 #: Above this scale only the floors, the tap and the loader run (throughput and memory); the
 #: Meltano runs add ~3 minutes at x10 and ~8 at x100; --full includes them (default < 10 min).
 FULL_UP_TO = 1
-
-
-# -- the mirror, in its own process ------------------------------------------------------------
-def serve_mirror(scale: int) -> None:
-    """``--serve-mirror N``: run the product's mirror; print its URL; stop on SIGTERM."""
-    from tap_spacex.mirror.server import MirrorServer
-
-    mirror = MirrorServer(port=0, scale={"starlink": scale} if scale > 1 else None)
-    mirror.bind()
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    print(mirror.url, flush=True)
-    try:
-        mirror.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        mirror.stop()
-
-
-class MirrorProcess:
-    def __init__(self, scale: int):
-        self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve-mirror", str(scale)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        line = self.proc.stdout.readline().strip()  # type: ignore[union-attr]
-        if not line.startswith("http"):
-            self.stop()
-            raise RuntimeError(f"the mirror did not start (scale {scale})")
-        self.url = line
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -214,14 +176,15 @@ def machine_info() -> dict[str, Any]:
 def floor_fetch(url: str) -> tuple[dict[str, Any], dict[str, list[dict]]]:
     import httpx
 
-    from tap_spacex.snapshot import RESOURCES, SINGLE_OBJECT_RESOURCES
+    from tap_spacex.resources import RESOURCES
 
     rows: dict[str, list[dict]] = {}
     started = time.perf_counter()
     with httpx.Client(timeout=60) as client:
-        for resource in RESOURCES:
-            if resource in SINGLE_OBJECT_RESOURCES:
-                rows[resource] = [client.get(f"{url}/{resource}").raise_for_status().json()]
+        for item in RESOURCES:
+            resource = item.name
+            if item.single_object:
+                rows[resource] = [client.get(f"{url}/{item.path}").raise_for_status().json()]
                 continue
             docs, page = [], 1
             while True:
@@ -229,7 +192,7 @@ def floor_fetch(url: str) -> tuple[dict[str, Any], dict[str, list[dict]]]:
                     "query": {},
                     "options": {"page": page, "limit": PAGE_SIZE, "sort": {"_id": "asc"}},
                 }
-                env = client.post(f"{url}/{resource}/query", json=body).raise_for_status().json()
+                env = client.post(f"{url}/{item.path}/query", json=body).raise_for_status().json()
                 docs.extend(env["docs"])
                 if not env.get("hasNextPage") or not env["docs"]:
                     break
@@ -299,7 +262,7 @@ def run_scale(
 
     out: dict[str, Any] = {"scale": scale}
     print(f"\n== starlink x{scale} ==", flush=True)
-    mirror = MirrorProcess(scale)
+    mirror = mirror_process.spawn(scale={"starlink": scale} if scale > 1 else None)
     try:
         env = {**base_env, "SPACEX_API_URL": mirror.url, "TAP_SPACEX_API_URL": mirror.url}
 
@@ -512,11 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"also EL/job/no-op/dbt above x{FULL_UP_TO} (adds minutes per scale)",
     )
-    parser.add_argument("--serve-mirror", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.serve_mirror:
-        serve_mirror(args.serve_mirror)
-        return 0
     scales = [1] if args.quick else [int(s) for s in args.scales.split(",") if s.strip()]
 
     from spacex_elt import postgres

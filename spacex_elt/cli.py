@@ -7,8 +7,9 @@ import os
 import shlex
 import sys
 
-from spacex_elt import mirror_process, postgres
-from spacex_elt.settings import SettingsError, load_settings, runtime_env
+from api_mirror import process as mirror_process
+from spacex_elt import postgres
+from spacex_elt.settings import LOCAL_STATE_DIR, SettingsError, load_settings, runtime_env
 
 
 def _db(args: argparse.Namespace) -> str:
@@ -32,12 +33,22 @@ def _db(args: argparse.Namespace) -> str:
 
 
 def _mirror(args: argparse.Namespace) -> str:
-    settings = load_settings()
+    port = load_settings().mirror_port
     if args.action == "start":
-        return mirror_process.start(settings, scale=args.scale)
+        if not postgres.port_is_free(port) and "running" not in _mirror_status(port):
+            raise mirror_process.MirrorProcessError(
+                f"port {port} on 127.0.0.1 is already in use by another process; "
+                "stop it or set SPACEX_MIRROR_PORT to a free port"
+            )
+        scale = mirror_process.parse_scale(args.scale)
+        return mirror_process.start_detached(LOCAL_STATE_DIR, port, scale=scale)
     if args.action == "stop":
-        return mirror_process.stop(settings)
-    return mirror_process.status(settings)
+        return mirror_process.stop_detached(LOCAL_STATE_DIR, port)
+    return _mirror_status(port)
+
+
+def _mirror_status(port: int) -> str:
+    return mirror_process.detached_status(LOCAL_STATE_DIR, port)
 
 
 def _env(_: argparse.Namespace) -> str:
@@ -72,10 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
     db.set_defaults(func=_db)
 
     mirror = sub.add_parser(
-        "mirror", help="the local mirror of the SpaceX API (background process)"
+        "mirror", help="the local mirror of the recorded APIs (background process)"
     )
     mirror.add_argument("action", choices=["start", "stop", "status"])
-    mirror.add_argument("--scale", help="synthetic scale-up, e.g. starlink=10 (benchmarks)")
+    mirror.add_argument(
+        "--scale",
+        action="append",
+        default=[],
+        metavar="RESOURCE=FACTOR",
+        help="synthetic scale-up, e.g. starlink=10 (benchmarks)",
+    )
     mirror.set_defaults(func=_mirror)
 
     env = sub.add_parser("env", help="print the resolved settings as shell exports")
@@ -99,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     except (
         SettingsError,  # a bad environment variable
         postgres.PostgresError,  # the warehouse cannot be started or reached
-        mirror_process.MirrorError,
+        mirror_process.MirrorProcessError,
         LookupError,  # the marts are empty: the pipeline has not run
         ValueError,  # e.g. a chart path with an unknown suffix
     ) as err:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
+
+from tap_spacex.resources import LIVE_API_URL
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MELTANO_PROJECT_DIR = PROJECT_ROOT / "meltano_project"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_spacex"
 LOCAL_STATE_DIR = PROJECT_ROOT / ".local"
 
-LIVE_API_URL = "https://api.spacexdata.com/v4"
 DEFAULT_MIRROR_PORT = 18765
 DEFAULT_EMBEDDED_PORT = 54329
 # Not a secret: the embedded server only listens on 127.0.0.1. Set SPACEX_PG_PASSWORD to change it.
@@ -59,6 +60,18 @@ class PostgresSettings:
 
 
 @dataclass(frozen=True)
+class CatalogueSettings:
+    """Where tap-satcat reads the satellite catalogue. Empty URLs mean the tap's own defaults
+    (the live Space-Track and CelesTrak); no identity means CelesTrak (no account needed)."""
+
+    spacetrack_url: str
+    celestrak_url: str
+    identity: str
+    password: str = field(repr=False)
+    raw_schema: str = "satcat_raw"
+
+
+@dataclass(frozen=True)
 class Settings:
     postgres: PostgresSettings
     api_url: str
@@ -66,13 +79,14 @@ class Settings:
     raw_schema: str
     dbt_schema: str
     meltano_environment: str
+    catalogue: CatalogueSettings
 
     @property
     def uses_mirror(self) -> bool:
         return self.api_url.startswith(f"http://127.0.0.1:{self.mirror_port}/")
 
 
-def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+def _port(environ: Mapping[str, str], name: str, default: int) -> int:
     raw = environ.get(name, "").strip()
     if not raw:
         return default
@@ -120,18 +134,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     data_dir = Path(env.get("SPACEX_PG_DATA_DIR", "").strip() or LOCAL_STATE_DIR / "pgdata")
     postgres = PostgresSettings(
         host=env.get("SPACEX_PG_HOST", "").strip() or "127.0.0.1",
-        port=_int(env, "SPACEX_PG_PORT", 5432 if external else DEFAULT_EMBEDDED_PORT),
+        port=_port(env, "SPACEX_PG_PORT", 5432 if external else DEFAULT_EMBEDDED_PORT),
         user=env.get("SPACEX_PG_USER", "").strip() or "postgres",
         password=env.get("SPACEX_PG_PASSWORD", "" if external else DEFAULT_EMBEDDED_PASSWORD),
         database=_identifier(env, "SPACEX_PG_DATABASE", "spacex"),
         embedded=not external,
         data_dir=data_dir.resolve(),
     )
-    mirror_port = _int(env, "SPACEX_MIRROR_PORT", DEFAULT_MIRROR_PORT)
+    mirror_port = _port(env, "SPACEX_MIRROR_PORT", DEFAULT_MIRROR_PORT)
     environment = env.get("SPACEX_MELTANO_ENVIRONMENT", "").strip() or "dev"
     if environment not in ("dev", "prod"):
         raise SettingsError(f"SPACEX_MELTANO_ENVIRONMENT={environment!r} must be 'dev' or 'prod'")
-    # dev reads the local mirror of the recorded snapshot; prod reads the live API.
+    # dev reads the local mirror of the recorded snapshot; prod reads the live API (whose URL the
+    # tap defines).
     default_api = LIVE_API_URL if environment == "prod" else f"http://127.0.0.1:{mirror_port}/v4"
     api_url = (env.get("SPACEX_API_URL", "").strip() or default_api).rstrip("/")
     if not api_url.startswith(("http://", "https://")):
@@ -143,6 +158,37 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raw_schema=_identifier(env, "SPACEX_RAW_SCHEMA", "spacex_raw"),
         dbt_schema=_identifier(env, "SPACEX_DBT_SCHEMA", "spacex"),
         meltano_environment=environment,
+        catalogue=_catalogue(env, environment, mirror_port),
+    )
+
+
+def _catalogue(env: Mapping[str, str], environment: str, mirror_port: int) -> CatalogueSettings:
+    """dev: the mirror's recorded Space-Track with its documented test account; prod: the live
+    services (the tap's defaults) with the account from the environment, else CelesTrak."""
+    mirror = f"http://127.0.0.1:{mirror_port}"
+    dev = environment == "dev"
+    urls = {}
+    for name in ("SPACEX_SPACETRACK_URL", "SPACEX_CELESTRAK_URL"):
+        url = env.get(name, "").strip().rstrip("/") or (mirror if dev else "")
+        if url and not url.startswith(("http://", "https://")):
+            raise SettingsError(f"{name}={url!r} must start with http:// or https://")
+        urls[name] = url
+    identity = env.get("SPACEX_SPACETRACK_IDENTITY", "").strip()
+    password = env.get("SPACEX_SPACETRACK_PASSWORD", "")
+    if dev and not identity:
+        from api_mirror.spacetrack.api import TEST_IDENTITY, TEST_PASSWORD
+
+        identity, password = TEST_IDENTITY, password or TEST_PASSWORD
+    if identity and not password:
+        raise SettingsError(
+            "SPACEX_SPACETRACK_IDENTITY is set but SPACEX_SPACETRACK_PASSWORD is empty"
+        )
+    return CatalogueSettings(
+        spacetrack_url=urls["SPACEX_SPACETRACK_URL"],
+        celestrak_url=urls["SPACEX_CELESTRAK_URL"],
+        identity=identity,
+        password=password,
+        raw_schema=_identifier(env, "SPACEX_SATCAT_RAW_SCHEMA", "satcat_raw"),
     )
 
 
@@ -162,6 +208,11 @@ def runtime_env(settings: Settings | None = None) -> dict[str, str]:
         "SPACEX_MIRROR_PORT": str(s.mirror_port),
         "SPACEX_API_URL": s.api_url,
         "SPACEX_RAW_SCHEMA": s.raw_schema,
+        "SPACEX_SATCAT_RAW_SCHEMA": s.catalogue.raw_schema,
+        "SPACEX_SPACETRACK_URL": s.catalogue.spacetrack_url,
+        "SPACEX_CELESTRAK_URL": s.catalogue.celestrak_url,
+        "SPACEX_SPACETRACK_IDENTITY": s.catalogue.identity,
+        "SPACEX_SPACETRACK_PASSWORD": s.catalogue.password,
         "SPACEX_DBT_SCHEMA": s.dbt_schema,
         "MELTANO_ENVIRONMENT": s.meltano_environment,
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),

@@ -1,4 +1,5 @@
-"""The answer as an asset: the forecast's scenarios as a table and the chart, in the Dagster UI."""
+"""The answer as an asset: the headline, every scenario, the backtest, the sources and the chart,
+in the Dagster UI (the same reader and renderer as ``spacex answer``)."""
 
 import base64
 
@@ -7,11 +8,20 @@ from dagster_dbt import get_asset_key_for_model
 
 from dagster_spacex.assets.transform import dbt_spacex_models
 from dagster_spacex.freshness import DAILY_FRESHNESS
-from spacex_elt.answer import load_answer, scenarios_markdown, to_json
+from spacex_elt.answer import (
+    ANSWER_MARTS,
+    backtest_markdown,
+    headline_text,
+    load_answer,
+    range_text,
+    scenarios_markdown,
+    stale_note,
+    to_json,
+)
 from spacex_elt.chart import chart_bytes
 from spacex_elt.settings import LOCAL_STATE_DIR
 
-ANSWER_MARTS = ("starlink_42k_forecast", "starlink_forecast_backtest", "starlink_in_orbit_daily")
+__all__ = ["ANSWER_MARTS", "starlink_42k_answer"]
 
 
 @asset(
@@ -20,8 +30,10 @@ ANSWER_MARTS = ("starlink_42k_forecast", "starlink_forecast_backtest", "starlink
     kinds={"python", "matplotlib"},
     deps=[get_asset_key_for_model([dbt_spacex_models], name) for name in ANSWER_MARTS],
     freshness_policy=DAILY_FRESHNESS,
-    description="When will 42,000 Starlink satellites be in orbit? The forecast mart's scenarios "
-    "as a table and a chart of the in-orbit series with each scenario's projection.",
+    description="When will 42,000 Starlink satellites be in orbit? The headline scenario (chosen "
+    "by the backtest rule in starlink_42k_forecast), every scenario as a table, the backtest, the "
+    "sources with their attribution, and a chart of the in-orbit series with each scenario's "
+    "path from starlink_forecast_path.",
 )
 def starlink_42k_answer(context: AssetExecutionContext) -> MaterializeResult:
     answer = load_answer()
@@ -31,15 +43,29 @@ def starlink_42k_answer(context: AssetExecutionContext) -> MaterializeResult:
     chart_path.write_bytes(png)
     image = base64.b64encode(png).decode()
     summary = to_json(answer)
+    headline = answer.headline
+    sources_md = "\n".join(f"* {source.line()}" for source in answer.sources)
+    note = stale_note(answer)
     return MaterializeResult(
         metadata={
             "as_of_date": str(answer.as_of_date),
-            "source": answer.source,
+            "satellite_source": answer.satellite_source,
             "satellites_in_orbit": answer.satellites_in_orbit,
-            "scenarios": MetadataValue.md(
-                f"**Data as of {answer.as_of_date}** ({answer.source})\n\n"
-                + scenarios_markdown(answer)
+            "headline_scenario": headline["scenario"],
+            "headline_projected_date": str(headline.get("projected_date") or "never"),
+            "headline": MetadataValue.md(
+                f"**Data as of {answer.as_of_date}**: {answer.satellites_in_orbit:,} in orbit"
+                + (f"\n\n{note}" if note else "")
+                + "\n\n"
+                + headline_text(answer).replace("\n  ", "\n\n")
+                + f"\n\n{range_text(answer)}"
             ),
+            "scenarios": MetadataValue.md(
+                f"**Data as of {answer.as_of_date}**\n\n" + scenarios_markdown(answer)
+            ),
+            "backtest": MetadataValue.md(backtest_markdown(answer)),
+            "sources": MetadataValue.md(sources_md),
+            "attribution": "; ".join(answer.attributions) or "none required",
             "chart": MetadataValue.md(f"![chart](data:image/png;base64,{image})"),
             "chart_path": MetadataValue.path(str(chart_path)),
             "answer": MetadataValue.json(summary),

@@ -23,7 +23,7 @@ import sys
 import time
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,13 +110,22 @@ class MeltanoRunResult:
     records_by_stream: dict[str, int] = field(default_factory=dict)
 
 
-def parse_metric(event: str) -> tuple[str, int] | None:
-    """``METRIC: {"metric": "record_count", "value": 21, "tags": {"stream": "x"}}`` -> (x, 21)."""
-    if not event.startswith("METRIC: "):
-        return None
-    try:
-        metric = json.loads(event[len("METRIC: ") :])
-    except json.JSONDecodeError:
+def parse_metric(entry: dict[str, Any]) -> tuple[str, int] | None:
+    """A Singer ``record_count`` counter in one Meltano JSON log entry -> (stream, count).
+
+    A tap with the ``structured-logging`` capability sends it as ``metric_info``; other plugins'
+    lines arrive as text, ``METRIC: {"metric": "record_count", "value": 21, ...}``.
+    """
+    metric = entry.get("metric_info")
+    if not isinstance(metric, dict):
+        event = str(entry.get("event", ""))
+        if not event.startswith("METRIC: "):
+            return None
+        try:
+            metric = json.loads(event[len("METRIC: ") :])
+        except json.JSONDecodeError:
+            return None
+    if not isinstance(metric, dict):
         return None
     if metric.get("metric") != "record_count" or metric.get("type") != "counter":
         return None
@@ -148,13 +157,22 @@ class MeltanoResource(ConfigurableResource):
         log: Any,
         blocks: Sequence[str],
         streams: Iterable[str] | None = None,
+        select: Mapping[str, Iterable[str]] | None = None,
     ) -> MeltanoRunResult:
-        """``meltano run <blocks>``, limited to ``streams`` (Meltano's select) when given."""
+        """``meltano run <blocks>``, limited to some streams (Meltano's select) when given.
+
+        ``select`` maps extractors to their streams; ``streams`` is the same for the first
+        block, the extractor of an extract-load pair.
+        """
         run_id = str(uuid.uuid4())
         env = {**subprocess_env(), **self.extra_env}
+        chosen = dict(select or {})
         if streams is not None:
-            # Meltano reads a plugin's `select` extra from <NAMESPACE>__SELECT.
-            env["TAP_SPACEX__SELECT"] = json.dumps([f"{s}.*" for s in sorted(streams)])
+            chosen[blocks[0]] = streams
+        for extractor, names in chosen.items():
+            # Meltano reads a plugin's `select` extra from <PLUGIN_NAME>__SELECT.
+            variable = extractor.upper().replace("-", "_") + "__SELECT"
+            env[variable] = json.dumps([f"{s}.*" for s in sorted(names)])
         cmd = [self._executable(), "--log-format=json", "run", "--run-id", run_id, *blocks]
         log.info(f"Running `meltano run {' '.join(blocks)}` (Meltano run id {run_id})")
         started = time.monotonic()
@@ -199,7 +217,8 @@ class MeltanoResource(ConfigurableResource):
             return
         event = str(entry.get("event", ""))
         source = entry.get("name") or entry.get("string_id") or "meltano"
-        metric = parse_metric(event) if source == "tap-spacex" else None
+        # Count what the extractors produced (the loader reports the same records again).
+        metric = parse_metric(entry) if entry.get("producer") else None
         if metric:
             records[metric[0]] += metric[1]
             log.debug(f"[{source}] {event}")

@@ -19,7 +19,7 @@ class WarehouseBusyError(Failure):
 
 
 class WarehouseResource(ConfigurableResource):
-    """Small read helpers for metadata (row counts) and the answer asset, and a lock."""
+    """Row counts for the raw assets' metadata, and the lock that serialises `dbt build`s."""
 
     #: How long a run waits for another run's lock (e.g. its `dbt build`) before failing.
     lock_wait_seconds: float = 1800
@@ -56,7 +56,8 @@ class WarehouseResource(ConfigurableResource):
 
     @staticmethod
     def _try_lock(conn: Any, name: str) -> bool:
-        return conn.execute("select pg_try_advisory_lock(hashtext(%s))", (name,)).fetchone()[0]
+        row = conn.execute("select pg_try_advisory_lock(hashtext(%s))", (name,)).fetchone()
+        return bool(row and row[0])
 
     @staticmethod
     def _lock_holder(conn: Any, name: str) -> str:
@@ -71,19 +72,16 @@ class WarehouseResource(ConfigurableResource):
         ).fetchone()
         return f"{row[0] or 'unnamed session'}, backend pid {row[1]}" if row else "unknown"
 
-    def query(self, statement: str, params: tuple = ()) -> list[tuple[Any, ...]]:
-        with connect(load_settings().postgres) as conn:
-            return conn.execute(statement, params).fetchall()
-
     def row_count(self, schema: str, table: str) -> int | None:
         """Rows in ``schema.table``, or None when the table does not exist yet."""
         with connect(load_settings().postgres) as conn:
-            exists = conn.execute(
+            (exists,) = conn.execute(
                 "select to_regclass(%s) is not null", (f'"{schema}"."{table}"',)
-            ).fetchone()[0]
+            ).fetchone() or (False,)
             if not exists:
                 return None
             stmt = sql.SQL("select count(*) from {}.{}").format(
                 sql.Identifier(schema), sql.Identifier(table)
             )
-            return conn.execute(stmt).fetchone()[0]
+            (count,) = conn.execute(stmt).fetchone() or (0,)
+            return int(count)

@@ -50,16 +50,20 @@ def _retry_after_seconds(response: httpx.Response) -> float | None:
 
 
 class SpaceXClient:
-    """One shared ``httpx.Client`` plus the retry and paging policy."""
+    """One shared ``httpx.Client`` plus the retry and paging policy.
+
+    The numbers have no defaults here: they come from the tap's settings
+    (:func:`tap_spacex.tap.client_from_config`), the only place that knows them.
+    """
 
     def __init__(
         self,
         api_url: str,
         *,
-        timeout: float = 30.0,
-        max_retries: int = 5,
-        backoff_base: float = 0.5,
-        backoff_max: float = 30.0,
+        timeout: float,
+        max_retries: int,
+        backoff_base: float,
+        backoff_max: float,
         user_agent: str = DEFAULT_USER_AGENT,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
@@ -172,7 +176,7 @@ class SpaceXClient:
         path: str,
         *,
         stream: str,
-        page_size: int = 100,
+        page_size: int,
         query: dict[str, Any] | None = None,
         base_url: str | None = None,
     ) -> Iterator[dict[str, Any]]:

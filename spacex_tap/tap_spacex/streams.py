@@ -1,11 +1,11 @@
-"""One stream per SpaceX API resource; the behaviour lives in :class:`SpaceXStream`."""
+"""One stream per SpaceX API resource of the registry; the behaviour is :class:`SpaceXStream`."""
 
 from __future__ import annotations
 
 import copy
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,7 @@ from jsonschema import Draft7Validator, FormatChecker
 from singer_sdk import Stream
 
 from tap_spacex.client import SpaceXAPIError, SpaceXClient
+from tap_spacex.resources import BY_NAME, RESOURCES, Resource
 
 if TYPE_CHECKING:
     from tap_spacex.tap import TapSpaceX
@@ -34,20 +35,19 @@ def load_schema(name: str) -> dict[str, Any]:
 class SpaceXStream(Stream):
     """A full-table stream over one API resource, read through the tap's shared client.
 
-    Collections page through ``POST <api_url>/<resource>/query``; ``single_object`` resources
-    (company, roadster) are one ``GET <api_url>/<resource>``. Every record is validated against
+    Collections page through ``POST <api_url>/<path>/query``; single-object resources
+    (company, roadster) are one ``GET <api_url>/<path>``. What each resource is comes from
+    :mod:`tap_spacex.resources`. Every record is validated against
     the stream schema before it is emitted.
     """
 
-    resource: str = ""
-    single_object: bool = False
-    primary_keys = ("id",)
+    resource: Resource
     replication_key = None
 
     def __init__(self, tap: TapSpaceX) -> None:
         super().__init__(tap, schema=self.build_schema(tap.config))
 
-    def build_schema(self, config: dict[str, Any]) -> dict[str, Any]:
+    def build_schema(self, config: Mapping[str, Any]) -> dict[str, Any]:
         return load_schema(self.name)
 
     @cached_property
@@ -88,16 +88,17 @@ class SpaceXStream(Stream):
             )
 
     def fetch(self) -> Iterable[dict[str, Any]]:
-        if self.single_object:
-            return [self.client.get_object(self.resource, stream=self.name, base_url=self.base_url)]
+        path = self.resource.path
+        if self.resource.single_object:
+            return [self.client.get_object(path, stream=self.name, base_url=self.base_url)]
         return self.client.paginate(
-            self.resource,
+            path,
             stream=self.name,
-            page_size=int(self.config.get("page_size", 100)),
+            page_size=int(self.config["page_size"]),
             base_url=self.base_url,
         )
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         for record in self.fetch():
             self.validate_record(record)
             yield record
@@ -107,11 +108,12 @@ class LaunchesStream(SpaceXStream):
     """Launches; with ``launches_api_version: v5`` read from the v5 route (crew as objects)."""
 
     name = "launches"
-    resource = "launches"
+    resource = BY_NAME["launches"]
+    primary_keys = resource.primary_key
 
     @property
     def api_version(self) -> str:
-        return str(self.config.get("launches_api_version") or "v4")
+        return str(self.config["launches_api_version"])
 
     @property
     def base_url(self) -> str | None:
@@ -125,9 +127,9 @@ class LaunchesStream(SpaceXStream):
             )
         return api_url[: -len("v4")] + "v5"
 
-    def build_schema(self, config: dict[str, Any]) -> dict[str, Any]:
+    def build_schema(self, config: Mapping[str, Any]) -> dict[str, Any]:
         schema = load_schema(self.name)
-        if (config.get("launches_api_version") or "v4") == "v5":
+        if config.get("launches_api_version") == "v5":
             schema["properties"]["crew"]["items"] = {
                 "anyOf": [
                     {"type": "string"},
@@ -143,86 +145,15 @@ class LaunchesStream(SpaceXStream):
         return schema
 
 
-class StarlinkStream(SpaceXStream):
-    name = "starlink"
-    resource = "starlink"
+def _stream_type(resource: Resource) -> type[SpaceXStream]:
+    """The stream class of ``resource``: a special one if defined above, else a plain one."""
+    special = {LaunchesStream.name: LaunchesStream}
+    if resource.name in special:
+        return special[resource.name]
+    class_name = f"{resource.name.title()}Stream"
+    attributes = {"name": resource.name, "resource": resource, "primary_keys": resource.primary_key}
+    return type(class_name, (SpaceXStream,), attributes)
 
 
-class PayloadsStream(SpaceXStream):
-    name = "payloads"
-    resource = "payloads"
-
-
-class RocketsStream(SpaceXStream):
-    name = "rockets"
-    resource = "rockets"
-
-
-class CoresStream(SpaceXStream):
-    name = "cores"
-    resource = "cores"
-
-
-class CapsulesStream(SpaceXStream):
-    name = "capsules"
-    resource = "capsules"
-
-
-class CrewStream(SpaceXStream):
-    name = "crew"
-    resource = "crew"
-
-
-class LaunchpadsStream(SpaceXStream):
-    name = "launchpads"
-    resource = "launchpads"
-
-
-class LandpadsStream(SpaceXStream):
-    name = "landpads"
-    resource = "landpads"
-
-
-class ShipsStream(SpaceXStream):
-    name = "ships"
-    resource = "ships"
-
-
-class DragonsStream(SpaceXStream):
-    name = "dragons"
-    resource = "dragons"
-
-
-class HistoryStream(SpaceXStream):
-    name = "history"
-    resource = "history"
-
-
-class CompanyStream(SpaceXStream):
-    name = "company"
-    resource = "company"
-    single_object = True
-
-
-class RoadsterStream(SpaceXStream):
-    name = "roadster"
-    resource = "roadster"
-    single_object = True
-
-
-STREAM_TYPES: tuple[type[SpaceXStream], ...] = (
-    LaunchesStream,
-    StarlinkStream,
-    PayloadsStream,
-    RocketsStream,
-    CoresStream,
-    CapsulesStream,
-    CrewStream,
-    LaunchpadsStream,
-    LandpadsStream,
-    ShipsStream,
-    DragonsStream,
-    HistoryStream,
-    CompanyStream,
-    RoadsterStream,
-)
+#: One stream per resource of the registry, in the API's order.
+STREAM_TYPES: tuple[type[SpaceXStream], ...] = tuple(_stream_type(r) for r in RESOURCES)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from functools import cached_property
+from typing import Any
 
 from singer_sdk import Tap
 from singer_sdk import typing as th
 
 from tap_spacex.client import DEFAULT_USER_AGENT, SpaceXClient
+from tap_spacex.resources import LIVE_API_URL
 from tap_spacex.streams import STREAM_TYPES, SpaceXStream
-
-DEFAULT_API_URL = "https://api.spacexdata.com/v4"
 
 # Seconds as a number or a numeric string: Meltano hands settings set from environment variables
 # to the tap as strings (and cannot serialize its own `decimal` kind), so both forms are accepted.
@@ -28,8 +30,8 @@ class TapSpaceX(Tap):
         th.Property(
             "api_url",
             th.StringType,
-            default=DEFAULT_API_URL,
-            description="Base URL of the SpaceX API v4 (e.g. a local tap-spacex-mirror).",
+            default=LIVE_API_URL,
+            description="Base URL of the SpaceX API v4 (e.g. the local api-mirror).",
         ),
         th.Property(
             "page_size",
@@ -80,27 +82,37 @@ class TapSpaceX(Tap):
     @cached_property
     def client(self) -> SpaceXClient:
         """The HTTP client shared by all streams."""
-        config = self.config
-        return SpaceXClient(
-            str(config.get("api_url") or DEFAULT_API_URL),
-            timeout=float(config.get("request_timeout", 30)),
-            max_retries=int(config.get("max_retries", 5)),
-            backoff_base=float(config.get("backoff_base", 0.5)),
-            backoff_max=float(config.get("backoff_max", 30)),
-            user_agent=str(config.get("user_agent") or DEFAULT_USER_AGENT),
-            logger=self.logger,
-        )
-
-    def sync_all(self) -> None:
-        """Sync every selected stream, then close the HTTP connections."""
-        try:
-            super().sync_all()
-        finally:
-            if "client" in self.__dict__:
-                self.client.close()
+        return client_from_config(self.config, logger=self.logger)
 
     def discover_streams(self) -> list[SpaceXStream]:
         return [stream_type(self) for stream_type in STREAM_TYPES]
+
+
+def resolved_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` over the defaults of :attr:`TapSpaceX.config_jsonschema` (their only home).
+
+    An empty value counts as unset: Meltano passes an unset ``$VARIABLE`` as "".
+    """
+    properties = TapSpaceX.config_jsonschema["properties"]
+    resolved = {name: spec["default"] for name, spec in properties.items() if "default" in spec}
+    resolved.update({k: v for k, v in config.items() if v is not None and v != ""})
+    return resolved
+
+
+def client_from_config(
+    config: Mapping[str, Any], logger: logging.Logger | None = None
+) -> SpaceXClient:
+    """The tap's HTTP client for ``config`` (also what the Dagster change sensor polls with)."""
+    c = resolved_config(config)
+    return SpaceXClient(
+        str(c["api_url"]),
+        timeout=float(c["request_timeout"]),
+        max_retries=int(c["max_retries"]),
+        backoff_base=float(c["backoff_base"]),
+        backoff_max=float(c["backoff_max"]),
+        user_agent=str(c["user_agent"]),
+        logger=logger,
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator, FormatChecker
 
-from tap_spacex.snapshot import RESOURCES, load_records
+from api_mirror.spacex.snapshot import load_records
+from tap_spacex.resources import NAMES as RESOURCES
 from tap_spacex.streams import load_schema
 
 

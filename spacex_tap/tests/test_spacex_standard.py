@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from singer_sdk.testing import get_tap_test_class
+from support.mirror import fast_tap_config, shared_mirror
 
-from tap_spacex.mirror.testing import shared_mirror
 from tap_spacex.tap import TapSpaceX
 
 # The SDK builds the test class at import time and needs the config then, so the session's
 # mirror is started here (conftest stops it at session end).
-SAMPLE_CONFIG = {
-    "api_url": shared_mirror().url,
-    "page_size": 500,
-    "max_retries": 1,
-    "backoff_base": 0.01,
-}
+SAMPLE_CONFIG = fast_tap_config(shared_mirror(), page_size=500, max_retries=1)
 
 TestTapSpaceX = get_tap_test_class(TapSpaceX, config=SAMPLE_CONFIG)

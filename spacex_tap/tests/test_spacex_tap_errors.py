@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from support.mirror import fast_tap_config as fast_config
 
+from api_mirror import MirrorServer
+from api_mirror.spacex.query import paginate
+from api_mirror.spacex.snapshot import load_records
 from tap_spacex.client import (
     BadResponseError,
     PagingError,
     RetriesExhaustedError,
     SpaceXClient,
 )
-from tap_spacex.mirror import MirrorServer
-from tap_spacex.mirror.testing import fast_tap_config as fast_config
-from tap_spacex.snapshot import load_records
 from tap_spacex.streams import RecordValidationError
 from tap_spacex.tap import TapSpaceX
 
@@ -100,7 +101,7 @@ def test_truncated_body_is_retried(mirror: MirrorServer) -> None:
 def test_connection_refused_exhausts_retries() -> None:
     with MirrorServer() as gone:
         url = gone.url
-    tap = TapSpaceX(config={"api_url": url, "max_retries": 2, "backoff_base": 0.001})
+    tap = TapSpaceX(config=fast_config(api_url=url, max_retries=2))
     with pytest.raises(RetriesExhaustedError) as caught:
         _read(tap, "company")
     message = str(caught.value)
@@ -191,9 +192,7 @@ def test_server_repeating_first_id(mirror: MirrorServer) -> None:
 def test_stops_at_total_pages_even_if_has_next_page_lies(mirror: MirrorServer) -> None:
     import json
 
-    body = json.dumps(
-        {"docs": load_records("rockets"), "page": 1, "totalPages": 1, "hasNextPage": True}
-    )
+    body = json.dumps(dict(paginate(load_records("rockets"), {}), hasNextPage=True))
     mirror.faults.add(status=200, body=body, times=5, path_contains="/rockets/query")
     assert len(_read(_tap(mirror), "rockets")) == 4
     assert _attempts(mirror, "/rockets/query") == 1
@@ -203,7 +202,7 @@ def test_record_not_fitting_schema_fails_the_run(mirror: MirrorServer) -> None:
     import json
 
     doc = dict(load_records("dragons")[0], crew_capacity="seven")
-    body = json.dumps({"docs": [doc], "page": 1, "totalPages": 1, "hasNextPage": False})
+    body = json.dumps(paginate([doc], {}))
     mirror.faults.add(status=200, body=body, path_contains="/dragons/query")
     with pytest.raises(RecordValidationError) as caught:
         _read(_tap(mirror), "dragons")
@@ -212,6 +211,8 @@ def test_record_not_fitting_schema_fails_the_run(mirror: MirrorServer) -> None:
 
 
 def test_client_backoff_is_capped_and_jittered() -> None:
-    client = SpaceXClient("http://127.0.0.1:9/v4", backoff_base=1, backoff_max=4)
+    client = SpaceXClient(
+        "http://127.0.0.1:9/v4", timeout=1, max_retries=0, backoff_base=1, backoff_max=4
+    )
     for attempt in range(1, 8):
         assert 0 <= client.backoff_delay(attempt) <= min(4, 2 ** (attempt - 1))

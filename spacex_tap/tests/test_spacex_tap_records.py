@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from support.mirror import fast_tap_config as fast_config
 
+from api_mirror import MirrorServer
+from api_mirror.spacex.snapshot import load_records, record_counts
 from tap_spacex.client import PAGE_SORT
-from tap_spacex.mirror import MirrorServer
-from tap_spacex.mirror.testing import fast_tap_config as fast_config
-from tap_spacex.snapshot import RESOURCES, load_records, record_counts
+from tap_spacex.resources import NAMES as RESOURCES
 from tap_spacex.tap import TapSpaceX
 
 
@@ -73,7 +74,9 @@ def test_paging_edges(mirror: MirrorServer, stream: str, page_size: int, pages: 
 
 def test_empty_result_makes_one_request(mirror: MirrorServer) -> None:
     tap = TapSpaceX(config=fast_config(mirror))
-    docs = list(tap.client.paginate("launches", stream="launches", query={"name": "none"}))
+    docs = list(
+        tap.client.paginate("launches", stream="launches", page_size=100, query={"name": "none"})
+    )
     assert docs == []
     assert len(_query_posts(mirror)) == 1
 

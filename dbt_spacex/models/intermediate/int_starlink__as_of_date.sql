@@ -1,6 +1,8 @@
--- The data's own last date (one row): the latest of the last past launch date, the latest
--- Space-Track CREATION_DATE and the latest DECAY_DATE. Every forecast is anchored here, never on
--- current_date: the snapshot (and the public API, frozen in late 2022) does not move with the clock.
+-- The data's own last date (one row). Every forecast is anchored here, never on current_date: the
+-- snapshots (and the public SpaceX API, frozen in late 2022) do not move with the clock.
+-- * satellites from the SpaceX API: the latest of the last past launch date, the latest Space-Track
+--   CREATION_DATE and the latest DECAY_DATE;
+-- * satellites from the satellite catalogue: the catalogue's latest launch or decay date.
 with last_launch as (
 
     select max(launch_date) as last_past_launch_date
@@ -9,24 +11,33 @@ with last_launch as (
 
 ),
 
-last_spacetrack as (
+last_satellite as (
 
     select
-        max(creation_date)::date    as last_spacetrack_creation_date,
-        max(decay_date)             as last_decay_date
-    from {{ ref('stg_spacex__starlink') }}
+        min(satellite_source)           as satellite_source,
+        max(orbit_entry_date)           as last_satellite_launch_date,
+        max(creation_date)::date        as last_spacetrack_creation_date,
+        max(decay_date)                 as last_decay_date
+    from {{ ref('int_starlink__satellites') }}
 
 )
 
 select
-    greatest(
-        last_launch.last_past_launch_date,
-        last_spacetrack.last_spacetrack_creation_date,
-        last_spacetrack.last_decay_date
-    )                                       as as_of_date,
+    case
+        when last_satellite.satellite_source in ('spacetrack_satcat', 'celestrak_satcat') then
+            greatest(last_satellite.last_satellite_launch_date, last_satellite.last_decay_date)
+        else
+            greatest(
+                last_launch.last_past_launch_date,
+                last_satellite.last_spacetrack_creation_date,
+                last_satellite.last_decay_date
+            )
+    end                                     as as_of_date,
+    last_satellite.satellite_source,
     last_launch.last_past_launch_date,
-    last_spacetrack.last_spacetrack_creation_date,
-    last_spacetrack.last_decay_date,
+    last_satellite.last_satellite_launch_date,
+    last_satellite.last_spacetrack_creation_date,
+    last_satellite.last_decay_date,
     {{ transformation_updated_at() }}       as transformation_updated_at
 from last_launch
-cross join last_spacetrack
+cross join last_satellite

@@ -1,6 +1,7 @@
 -- The measured inputs of every forecast run: one row per (cutoff date, scenario). Only data on or
 -- before the cutoff date is used, so a backtest run sees what was known at its cutoff.
 {%- set decay_var = var('starlink_monthly_decay_rate', none) %}
+{%- set per_launch_var = var('starlink_satellites_per_launch', none) %}
 
 with cutoffs as (
 
@@ -11,7 +12,9 @@ with cutoffs as (
 
 scenarios as (
 
-    select scenario, decay_model, window_months, scenario_description
+    select
+        scenario, decay_model, cadence_model, projection_method, window_months,
+        per_launch_window_months, scenario_description
     from {{ ref('int_starlink__forecast_scenarios') }}
 
 ),
@@ -38,10 +41,15 @@ runs as (
         cutoffs.as_of_date,
         scenarios.scenario,
         scenarios.decay_model,
+        scenarios.cadence_model,
+        scenarios.projection_method,
         scenarios.window_months,
+        scenarios.per_launch_window_months,
         scenarios.scenario_description,
         (cutoffs.cutoff_date - make_interval(months => scenarios.window_months))::date
-            as window_start_date
+            as window_start_date,
+        (cutoffs.cutoff_date - make_interval(months => scenarios.per_launch_window_months))::date
+            as per_launch_window_start_date
     from cutoffs
     cross join scenarios
 
@@ -77,6 +85,63 @@ window_launches as (
 
 ),
 
+per_launch_window as (
+
+    -- launches and satellites in the window that measures satellites per launch
+    -- (per_launch_window_start_date, cutoff_date]; the scenario's own window unless it says otherwise
+    select
+        runs.cutoff_date,
+        runs.scenario,
+        count(launches.launch_id)                           as per_launch_window_launches,
+        coalesce(sum(launches.satellites_carried), 0)       as per_launch_window_satellites
+    from runs
+    left join launches
+        on launches.launch_date > runs.per_launch_window_start_date
+        and launches.launch_date <= runs.cutoff_date
+    group by runs.cutoff_date, runs.scenario
+
+),
+
+cadence_months as (
+
+    -- cadence_trend only: Starlink launches in each month-long bucket of the window, bucket
+    -- month_offset = -(window_months - 1) .. 0 covering (cutoff - (1 - offset) months, cutoff + offset months]
+    select
+        runs.cutoff_date,
+        runs.scenario,
+        buckets.month_offset,
+        count(launches.launch_id)                           as bucket_launches
+    from runs
+    cross join lateral generate_series(1 - runs.window_months, 0) as buckets (month_offset)
+    left join launches
+        on launches.launch_date > (runs.cutoff_date + make_interval(months => buckets.month_offset - 1))::date
+        and launches.launch_date <= (runs.cutoff_date + make_interval(months => buckets.month_offset))::date
+    where runs.cadence_model = 'trend_capped'
+    group by runs.cutoff_date, runs.scenario, buckets.month_offset
+
+),
+
+cadence_fit as (
+
+    -- least-squares line through (month_offset, launches): the slope (launches per month gained
+    -- per month) and the fitted launches per month of the bucket ending at the cutoff (offset 0)
+    select
+        cutoff_date,
+        scenario,
+        coalesce(regr_slope(bucket_launches, month_offset), 0)::numeric      as cadence_slope_per_month,
+        coalesce(regr_intercept(bucket_launches, month_offset), 0)::numeric  as cadence_fitted_per_month
+    from cadence_months
+    group by cutoff_date, scenario
+
+),
+
+lifetime as (
+
+    select cutoff_date, operational_lifetime_months, lifetime_basis, lifetime_decays
+    from {{ ref('int_starlink__operational_lifetime') }}
+
+),
+
 window_series as (
 
     select
@@ -104,7 +169,7 @@ operational_satellites as (
     from {{ ref('int_starlink__satellites') }}
     {%- set excluded = var('starlink_decay_excluded_versions', []) %}
     {%- if excluded | length > 0 %}
-    where version not in ({% for v in excluded %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    where coalesce(version, '') not in ({% for v in excluded %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
     {%- endif %}
 
 ),
@@ -147,7 +212,15 @@ measured as (
         window_series.trend_satellites_per_month,
         window_launches.window_launches::numeric / runs.window_months          as launches_per_month,
         window_launches.window_satellites_launched::numeric
-            / nullif(window_launches.window_launches, 0)                        as satellites_per_launch,
+            / nullif(window_launches.window_launches, 0)                        as window_satellites_per_launch,
+        per_launch_window.per_launch_window_launches,
+        per_launch_window.per_launch_window_satellites::numeric
+            / nullif(per_launch_window.per_launch_window_launches, 0)           as per_launch_window_satellites_per_launch,
+        cadence_fit.cadence_slope_per_month,
+        cadence_fit.cadence_fitted_per_month,
+        lifetime.operational_lifetime_months,
+        lifetime.lifetime_basis,
+        lifetime.lifetime_decays,
         operational_decay.window_operational_decayed
             / nullif(operational_decay.window_operational_satellite_months, 0)  as observed_monthly_decay_rate
     from runs
@@ -155,6 +228,9 @@ measured as (
     inner join window_launches using (cutoff_date, scenario)
     inner join window_series using (cutoff_date, scenario)
     inner join operational_decay using (cutoff_date, scenario)
+    inner join per_launch_window using (cutoff_date, scenario)
+    inner join lifetime using (cutoff_date)
+    left join cadence_fit using (cutoff_date, scenario)
 
 )
 
@@ -166,8 +242,11 @@ select
     scenario,
     scenario_description,
     decay_model,
+    cadence_model,
+    projection_method,
     window_months,
     window_start_date,
+    per_launch_window_months,
     satellites_launched::integer                            as satellites_launched,
     satellites_decayed::integer                             as satellites_decayed,
     satellites_in_orbit::integer                            as satellites_in_orbit,
@@ -177,8 +256,19 @@ select
     window_satellites_decayed::integer                      as window_satellites_decayed,
     window_satellite_months,
     launches_per_month,
-    coalesce(satellites_per_launch, 0)                      as satellites_per_launch,
-    window_satellites_launched::numeric / window_months     as satellites_launched_per_month,
+    {%- if per_launch_var is not none %}
+    {{ per_launch_var }}::numeric                           as satellites_per_launch,
+    launches_per_month * {{ per_launch_var }}::numeric      as satellites_launched_per_month,
+    {%- else %}
+    case
+        when per_launch_window_months = window_months then coalesce(window_satellites_per_launch, 0)
+        else coalesce(per_launch_window_satellites_per_launch, 0)
+    end                                                     as satellites_per_launch,
+    case
+        when per_launch_window_months = window_months then window_satellites_launched::numeric / window_months
+        else launches_per_month * coalesce(per_launch_window_satellites_per_launch, 0)
+    end                                                     as satellites_launched_per_month,
+    {%- endif %}
     coalesce(observed_monthly_decay_rate, 0)                as observed_monthly_decay_rate,
     -- the decay assumption applied by the fleet model
     case decay_model
@@ -189,5 +279,17 @@ select
         else coalesce(observed_monthly_decay_rate, 0)
     end                                                     as monthly_decay_rate,
     coalesce(trend_satellites_per_month, 0)                 as trend_satellites_per_month,
+    -- cadence_trend: the fitted line of launches per month, and its ceiling
+    case when cadence_model = 'trend_capped' then trim_scale(round(cadence_slope_per_month, 10)) end
+                                                            as cadence_slope_per_month,
+    case when cadence_model = 'trend_capped' then trim_scale(round(cadence_fitted_per_month, 10)) end
+                                                            as cadence_fitted_per_month,
+    case when cadence_model = 'trend_capped' then {{ var('starlink_cadence_ceiling_per_month') }}::numeric end
+                                                            as cadence_ceiling_per_month,
+    -- cohort_lifetime: the operational lifetime applied and how it was set
+    case when decay_model = 'cohort_lifetime' then operational_lifetime_months end
+                                                            as operational_lifetime_months,
+    case when decay_model = 'cohort_lifetime' then lifetime_basis end as lifetime_basis,
+    case when decay_model = 'cohort_lifetime' then lifetime_decays end as lifetime_decays,
     {{ transformation_updated_at() }}                       as transformation_updated_at
 from measured

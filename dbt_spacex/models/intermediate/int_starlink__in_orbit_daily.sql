@@ -2,7 +2,7 @@
 -- that day, running totals, and satellites in orbit at the end of the day.
 with as_of as (
 
-    select as_of_date from {{ ref('int_starlink__as_of_date') }}
+    select as_of_date, satellite_source from {{ ref('int_starlink__as_of_date') }}
 
 ),
 
@@ -79,5 +79,6 @@ select
     cumulative_satellites_launched::integer                             as cumulative_satellites_launched,
     cumulative_satellites_decayed::integer                              as cumulative_satellites_decayed,
     (cumulative_satellites_launched - cumulative_satellites_decayed)::integer as satellites_in_orbit,
+    (select satellite_source from as_of)                                as satellite_source,
     {{ transformation_updated_at() }}                                   as transformation_updated_at
 from cumulative

@@ -1,5 +1,6 @@
--- One row per launch that carried Starlink satellites, found from the satellites' own `launch`
--- links (so rideshares such as Transporter-1 count, and the count is of satellites, not payloads).
+-- One row per launch that carried Starlink satellites, found from the satellites themselves (so
+-- rideshares such as Transporter-1 count, and the count is of satellites, not payloads): their own
+-- `launch` links (SpaceX API) or the launch part of their international designators (catalogue).
 with satellites as (
 
     select * from {{ ref('int_starlink__satellites') }}
@@ -16,6 +17,8 @@ per_launch as (
 
     select
         satellites.launch_id,
+        min(satellites.satellite_source)                                    as satellite_source,
+        min(satellites.spacex_launch_id)                                    as spacex_launch_id,
         min(satellites.launch_name)                                         as launch_name,
         min(satellites.orbit_entry_date)                                    as launch_date,
         count(*)                                                            as satellites_carried,
@@ -30,12 +33,17 @@ per_launch as (
 
 select
     launch_id,
+    spacex_launch_id,
+    satellite_source,
     launch_name,
     launch_date,
     satellites_carried::integer                             as satellites_carried,
     satellites_decayed::integer                             as satellites_decayed,
     (satellites_carried - satellites_decayed)::integer      as satellites_in_orbit,
-    case when min_version = max_version then min_version else 'mixed' end as satellite_version,
+    case
+        when min_version = max_version then min_version
+        when min_version is not null then 'mixed'
+    end                                                     as satellite_version,
     row_number() over (order by launch_date, launch_id)::integer as starlink_launch_number,
     {{ transformation_updated_at() }}                       as transformation_updated_at
 from per_launch

@@ -8,5 +8,6 @@ select
     cumulative_satellites_launched,
     cumulative_satellites_decayed,
     satellites_in_orbit,
+    satellite_source,
     {{ transformation_updated_at() }} as transformation_updated_at
 from {{ ref('int_starlink__in_orbit_daily') }}

@@ -1,4 +1,5 @@
--- One row per launch that carried Starlink satellites (from the satellites' own launch links).
+-- One row per launch that carried Starlink satellites (from the satellites themselves: their own launch
+-- links, or the launch part of their international designators when the catalogue is the source).
 with launches as (
 
     select * from {{ ref('int_starlink__launches') }}
@@ -20,6 +21,7 @@ as_of as (
 
 select
     launches.launch_id,
+    launches.spacex_launch_id,
     launches.launch_name,
     launches.launch_date,
     launch_details.date_utc                     as launch_date_utc,
@@ -32,8 +34,9 @@ select
     launches.satellites_carried,
     launches.satellites_in_orbit,
     launches.satellites_decayed,
+    launches.satellite_source,
     as_of.as_of_date,
     {{ transformation_updated_at() }}           as transformation_updated_at
 from launches
-left join launch_details on launch_details.launch_id = launches.launch_id
+left join launch_details on launch_details.launch_id = launches.spacex_launch_id
 cross join as_of

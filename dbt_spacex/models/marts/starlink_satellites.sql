@@ -1,4 +1,5 @@
--- One row per Starlink satellite: identity, launch, decay status and time in orbit at the as-of date.
+-- One row per Starlink satellite: identity, launch, decay status and time in orbit at the as-of date,
+-- from the satellite source int_starlink__satellites chose (column satellite_source).
 with satellites as (
 
     select * from {{ ref('int_starlink__satellites') }}
@@ -18,6 +19,7 @@ select
     satellites.object_id,
     satellites.version,
     satellites.launch_id,
+    satellites.spacex_launch_id,
     satellites.launch_name,
     satellites.launch_date,
     satellites.spacetrack_launch_date,
@@ -33,6 +35,7 @@ select
     satellites.period_min,
     satellites.epoch                                                as spacetrack_epoch,
     satellites.creation_date                                        as spacetrack_creation_date,
+    satellites.satellite_source,
     as_of.as_of_date,
     {{ transformation_updated_at() }}                               as transformation_updated_at
 from satellites

@@ -1,0 +1,3 @@
+"""Every test suite of the repository shares the fixtures in tests/support/fixtures.py."""
+
+pytest_plugins = ["support.fixtures"]

@@ -1,0 +1,155 @@
+"""The Dagster pieces that run without a warehouse or Meltano: the change sensor against the
+in-process mirror, the Meltano resource's log forwarding and its lock on the Meltano folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance, RunRequest, SensorResult, SkipReason, build_sensor_context
+from support.meltano import NullLog
+from support.mirror import fast_tap_config
+
+from api_mirror import MirrorServer
+from dagster_spacex import sensors
+from dagster_spacex.sensors import spacex_api_changed
+from tap_spacex.tap import client_from_config
+
+
+def _evaluate_sensor(cursor: str | None):
+    with DagsterInstance.ephemeral() as instance:
+        return spacex_api_changed(build_sensor_context(instance=instance, cursor=cursor))
+
+
+def _point_at(monkeypatch, mirror) -> None:
+    """Both sources on ``mirror`` (its recorded Space-Track and the dev test account)."""
+    monkeypatch.setenv("SPACEX_API_URL", mirror.url)
+    monkeypatch.setenv("SPACEX_SPACETRACK_URL", mirror.base_url)
+    monkeypatch.setenv("SPACEX_CELESTRAK_URL", mirror.base_url)
+
+
+def test_change_sensor_runs_only_when_upstream_changed(mirror, monkeypatch):
+    _point_at(monkeypatch, mirror)
+    first = _evaluate_sensor(None)
+    assert isinstance(first, SensorResult) and len(first.run_requests) == 1
+    assert isinstance(first.run_requests[0], RunRequest)
+    unchanged = _evaluate_sensor(first.cursor)
+    assert isinstance(unchanged, SensorResult) and not unchanged.run_requests
+    assert unchanged.skip_reason and "No change" in unchanged.skip_reason.skip_message
+    with MirrorServer(port=0, scale={"starlink": 2}) as grown:
+        _point_at(monkeypatch, grown)
+        changed = _evaluate_sensor(first.cursor)
+    assert isinstance(changed, SensorResult) and len(changed.run_requests) == 1
+    assert changed.cursor != first.cursor
+
+
+def test_change_sensor_sees_a_new_satellite_in_the_catalogue(mirror, monkeypatch):
+    """Same SpaceX API, a larger catalogue (scaled: new NORAD numbers) -> a run is requested."""
+    _point_at(monkeypatch, mirror)
+    first = _evaluate_sensor(None)
+    catalogue = json.loads(first.cursor)["catalogue"]
+    assert catalogue["source"] == "spacetrack" and catalogue["latest_norad_id"]
+    # As if that check was two days ago (the sensor asks Space-Track at most once a day).
+    cursor = json.loads(first.cursor)
+    cursor["catalogue"]["checked_at"] = "2000-01-01T17:30:00+00:00"
+    with MirrorServer(port=0, scale={"satcat": 2}) as grown:
+        _point_at(monkeypatch, grown)
+        changed = _evaluate_sensor(json.dumps(cursor))
+    assert isinstance(changed, SensorResult) and len(changed.run_requests) == 1
+    assert (
+        json.loads(changed.cursor)["catalogue"]["latest_norad_id"] != catalogue["latest_norad_id"]
+    )
+
+
+def test_the_catalogue_is_asked_at_most_once_a_day_after_17_utc():
+    """Space-Track's rule: the previous fingerprint is kept, no request made, until allowed."""
+    import datetime as dt
+
+    previous = {
+        "source": "spacetrack",
+        "latest_norad_id": "1",
+        "checked_at": "2026-11-28T17:05:00+00:00",
+    }
+    config = {
+        "spacetrack_url": "http://127.0.0.1:9",  # nothing listens: any request would fail
+        "spacetrack_identity": "someone",
+        "spacetrack_password": "secret",
+    }
+    same_day = dt.datetime(2026, 11, 28, 23, 0, tzinfo=dt.timezone.utc)
+    next_morning = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.timezone.utc)
+    assert sensors.catalogue_fingerprint(config, previous, same_day) is previous
+    assert sensors.catalogue_fingerprint(config, previous, next_morning) is previous
+
+
+def test_change_sensor_skips_with_a_reason_when_the_api_is_down(monkeypatch, free_port):
+    # the sensor polls with the tap's client: give it the tests' fast retries, not 5 s of backoff
+    monkeypatch.setattr(
+        sensors, "client_from_config", lambda config: client_from_config(fast_tap_config(**config))
+    )
+    monkeypatch.setenv("SPACEX_API_URL", f"http://127.0.0.1:{free_port()}/v4")
+    result = _evaluate_sensor(None)
+    assert isinstance(result, SkipReason)
+    assert "SpaceX API unreachable" in result.skip_message
+
+
+def test_meltano_json_logs_become_dagster_events_at_their_level():
+    from collections import deque
+
+    from dagster_spacex.resources.meltano import MeltanoResource
+
+    class Recorder:
+        def __init__(self):
+            self.events = []
+
+        def __getattr__(self, level):
+            return lambda message: self.events.append((level, message))
+
+    log, records, errors = Recorder(), {"starlink": 0}, deque()
+    lines = [
+        '{"event": "Environment \'dev\' is active", "level": "info"}',
+        '{"event": "Retrying in 0.2s", "level": "warning", "name": "tap-spacex"}',
+        '{"event": "METRIC: {\\"type\\":\\"counter\\",\\"metric\\":\\"record_count\\",'
+        '\\"value\\":1445,\\"tags\\":{\\"stream\\":\\"starlink\\"}}", "level": "info", '
+        '"name": "tap-spacex", "producer": true}',
+        # a tap with the structured-logging capability: the metric as an object
+        '{"event": "METRIC", "metric_info": {"type": "counter", "metric": "record_count", '
+        '"value": 5, "tags": {"stream": "starlink"}}, "level": "info", "name": "tap-satcat", '
+        '"producer": true}',
+        '{"event": "Extractor failed", "level": "error"}',
+        "plain text from a plugin",
+    ]
+    for line in lines:
+        MeltanoResource._forward(log, line, records, errors)
+    assert log.events[0] == ("info", "[meltano] Environment 'dev' is active")
+    assert log.events[1] == ("warning", "[tap-spacex] Retrying in 0.2s")
+    assert log.events[2][0] == "debug" and log.events[3][0] == "debug"
+    assert records == {"starlink": 1450}
+    assert log.events[4] == ("error", "[meltano] Extractor failed")
+    assert log.events[5] == ("info", "plain text from a plugin")
+    assert list(errors) == ["[meltano] Extractor failed"]
+
+
+def test_a_run_while_another_holds_the_meltano_folder_fails_at_once(tmp_path):
+    """The resource's lock: nothing is started while another run holds the folder, and the
+    folder is free again once the holder has finished."""
+    from dagster_spacex.resources.meltano import (
+        MeltanoBusyError,
+        MeltanoResource,
+        exclusive_run,
+        lock_path,
+    )
+
+    assert lock_path({}, "/p") == Path("/p/.meltano/run/spacex-elt.lock")
+    assert lock_path({"MELTANO_SYS_DIR_ROOT": "sys"}, "/p") == Path("/p/sys/run/spacex-elt.lock")
+    env = {"MELTANO_SYS_DIR_ROOT": str(tmp_path / ".meltano")}
+    path = lock_path(env, "unused")
+    assert path == tmp_path / ".meltano" / "run" / "spacex-elt.lock"
+    resource = MeltanoResource(extra_env=env, project_dir=str(tmp_path / "no-project"))
+    with exclusive_run(path, "first-run"), pytest.raises(MeltanoBusyError) as busy:
+        resource.run(NullLog(), ["tap-spacex", "target-postgres"])
+    assert f"Another Meltano run is using {tmp_path / '.meltano'}" in busy.value.description
+    assert "Meltano run id first-run" in busy.value.description
+    with exclusive_run(path, "second-run"):  # free again once the holder has finished
+        assert "second-run" in path.read_text()
+    assert path.read_text() == ""
