@@ -1,20 +1,35 @@
 #!/usr/bin/env python
 """Benchmark the EL(T) pipeline against its floors, on the snapshot and on synthetic scale-ups.
 
-    spacex exec -- python scripts/benchmark.py [--scales 1,10,100] [--quick] [--output FILE]
+    spacex exec -- python scripts/benchmark.py [--scales 1,10,100] [--satcat-scales 1,10]
+                                               [--quick] [--full] [--output FILE]
 
-For every scale N (starlink multiplied N times by the mirror, new ids; the other 13 streams as
-recorded) it measures, against its own embedded PostgreSQL (temp dir, free port, stopped at the
-end) and its own mirror process:
+Both sources are measured, each at its own scales: the SpaceX API at ``--scales`` (starlink
+multiplied N times by the mirror, new ids; the other 13 streams as recorded) and the satellite
+catalogue at ``--satcat-scales`` (the mirror's ``satcat=N``: N times the recorded Space-Track
+SATCAT, synthetic copies with unique NORAD ids). The catalogue has its own list because it is
+already ~9,000 rows at x1 (x100 would be ~900,000). Scale N is one column: one mirror process
+serving starlink xN if N is in ``--scales`` and the catalogue xN if N is in ``--satcat-scales``
+(otherwise that source is as recorded and its steps are skipped). For every column it measures,
+against its own embedded PostgreSQL (temp dir, free port, stopped at the end):
 
+SpaceX API
 floors   fetch   every collection with one httpx client (POST /query pages, tap's page size)
          copy    COPY of the same rows into PostgreSQL (id text primary key, doc jsonb)
-         dbt     `dbt build` alone on the loaded raw tables
 product  tap     `tap-spacex --config` alone (records/s per stream, peak RSS), output recorded
          loader  `target-postgres` alone, fed the recorded tap output (time, peak RSS)
          EL      `meltano run tap-spacex target-postgres` into empty raw tables
-         job     `meltano run spacex_elt` (EL + dbt build)
          noop    EL again with unchanged data
+catalogue (Space-Track SATCAT, the source dev reads)
+floors   fetch   raw httpx: POST /ajaxauth/login, then the one SATCAT GET with the cookie
+         copy    COPY of the same rows (norad_cat_id text primary key, doc jsonb)
+product  tap     `tap-satcat --config` alone (the mirror, the dev account, daily limit off)
+         loader  `target-postgres` alone, fed the recorded tap output
+         EL      `meltano run tap-satcat target-postgres` into empty raw tables
+both
+floor    dbt     `dbt build` alone on the loaded raw tables (both sources')
+product  job     `meltano run spacex_elt` (both ELs + dbt build), compared with the sum of the
+                 floors: fetch + COPY of both sources + dbt
 
 It prints a table with the product/floor ratios and writes everything, with machine info, to
 ``docs/benchmark_results.json`` (or ``--output``). A step that fails (e.g. dbt while
@@ -27,6 +42,8 @@ Notes on method:
 * The mirror runs in its own process (``api_mirror.process.spawn``, as for ``spacex mirror``),
   so it shares no GIL with the measured client. It sorts each query's result once and pages
   from that, so at x100 the benchmark measures the client, not the mirror.
+* The full job runs after EL and dbt have loaded the same data, so its ELs upsert unchanged rows
+  (full-table streams: the same work as into empty tables, plus the merge finding matches).
 * Meltano runs with a private copy of ``.meltano`` (plugin venvs symlinked, system db copied)
   and dbt writes to a temp ``target/``, so the benchmark never disturbs the project's own state.
 """
@@ -46,10 +63,13 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import psutil
 
 from api_mirror import process as mirror_process
+from api_mirror.spacetrack.api import SESSION_COOKIE, TEST_IDENTITY, TEST_PASSWORD
+from tap_satcat.tap import resolved_config as satcat_resolved_config
 from tap_spacex.tap import resolved_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,10 +78,18 @@ BIN = Path(sys.executable).parent
 MELTANO_DIR = ROOT / "meltano_project"
 TARGET_BIN = MELTANO_DIR / ".meltano" / "loaders" / "target-postgres" / "venv" / "bin"
 PAGE_SIZE = resolved_config({})["page_size"]  # the tap's default, which meltano.yml keeps
+NAME_FILTER = satcat_resolved_config({})["name_filter"]  # tap-satcat's default, ditto
+#: The one Space-Track query tap-satcat sends (SpaceTrackSatcatStream.query_path).
+SATCAT_QUERY = (
+    f"/basicspacedata/query/class/satcat/SATNAME/~~{quote(NAME_FILTER, safe='')}"
+    "/orderby/NORAD_CAT_ID%20asc/emptyresult/show"
+)
 STEP_TIMEOUT = 900
-#: Above this scale only the floors, the tap and the loader run (throughput and memory); the
+#: Above this scale only the floors, the taps and the loaders run (throughput and memory); the
 #: Meltano runs add ~3 minutes at x10 and ~8 at x100; --full includes them (default < 10 min).
 FULL_UP_TO = 1
+#: Steps of the catalogue, stored under ``satcat_<step>`` beside the SpaceX API's ``<step>``.
+SATCAT = "satcat_"
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -207,19 +235,44 @@ def floor_fetch(url: str) -> tuple[dict[str, Any], dict[str, list[dict]]]:
     }, rows
 
 
-def floor_copy(pg, rows: dict[str, list[dict]]) -> dict[str, Any]:
+def floor_satcat_fetch(base_url: str) -> tuple[dict[str, Any], dict[str, list[dict]]]:
+    """Space-Track's login and the one SATCAT query, with one raw httpx client (its cookies)."""
+    import httpx
+
+    started = time.perf_counter()
+    with httpx.Client(timeout=60) as client:
+        client.post(
+            f"{base_url}/ajaxauth/login",
+            data={"identity": TEST_IDENTITY, "password": TEST_PASSWORD},
+        ).raise_for_status()
+        if SESSION_COOKIE not in client.cookies:
+            raise RuntimeError(f"Space-Track login at {base_url} set no session cookie")
+        docs = client.get(f"{base_url}{SATCAT_QUERY}").raise_for_status().json()
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 3),
+        "records": len(docs),
+        "records_per_s": round(len(docs) / seconds),
+    }, {"spacetrack_satcat": docs}
+
+
+def floor_copy(
+    pg, rows: dict[str, list[dict]], *, key: str = "id", schema: str = "bench_floor"
+) -> dict[str, Any]:
+    """COPY ``rows`` (table name -> documents) into ``(key text primary key, doc jsonb)``."""
     from spacex_elt import postgres
 
     records = sum(len(v) for v in rows.values())
     started = time.perf_counter()
     with postgres.connect(pg) as conn:
-        conn.execute("drop schema if exists bench_floor cascade")
-        conn.execute("create schema bench_floor")
+        conn.execute(f"drop schema if exists {schema} cascade")
+        conn.execute(f"create schema {schema}")
         for resource, docs in rows.items():
-            conn.execute(f'create table bench_floor."{resource}" (id text primary key, doc jsonb)')
-            with conn.cursor().copy(f'copy bench_floor."{resource}" (id, doc) from stdin') as cp:
+            table = f'{schema}."{resource}"'
+            conn.execute(f"create table {table} (id text primary key, doc jsonb)")
+            with conn.cursor().copy(f"copy {table} (id, doc) from stdin") as cp:
                 for doc in docs:
-                    cp.write_row((doc["id"], json.dumps(doc)))
+                    cp.write_row((str(doc[key]), json.dumps(doc)))
         conn.commit()
     seconds = time.perf_counter() - started
     return {
@@ -254,91 +307,166 @@ def tap_stream_metrics(log: str) -> dict[str, dict[str, Any]]:
     return streams
 
 
+def tap_alone(cmd: list[str], config: dict[str, Any], work: Path, recorded: Path, env: dict):
+    """Run a tap alone with ``config``; its output recorded to ``recorded`` for the loader."""
+    config_file = work / f"{recorded.stem}_config.json"
+    config_file.write_text(json.dumps(config))
+    with recorded.open("w") as sink:
+        tap = measure([*cmd, "--config", str(config_file)], env=env, stdout=sink)
+    config_file.unlink()
+    tap["output_mb"] = round(recorded.stat().st_size / 2**20, 1)
+    tap["streams"] = tap_stream_metrics(tap["log"])
+    tap["records"] = sum(s.get("records", 0) for s in tap["streams"].values())
+    if tap["seconds"]:
+        tap["records_per_s"] = round(tap["records"] / tap["seconds"])
+    return tap
+
+
+def loader_alone(settings, work: Path, recorded: Path, schema: str, env: dict) -> dict[str, Any]:
+    """target-postgres alone (meltano.yml's config) into ``schema``, fed ``recorded``."""
+    from spacex_elt import postgres
+
+    target_cfg = work / "target_config.json"
+    target_cfg.write_text(json.dumps(loader_config(settings, schema=schema)))
+    with postgres.connect(settings.postgres, autocommit=True) as conn:
+        conn.execute(f"drop schema if exists {schema} cascade")
+    with recorded.open() as source:
+        loader = measure(
+            [str(TARGET_BIN / "target-postgres"), "--config", str(target_cfg)],
+            env=env,
+            stdin=source,
+        )
+    recorded.unlink()
+    return loader
+
+
+def report_step(name: str, step: dict[str, Any]) -> None:
+    line = f"  {name:<20} {step['seconds']:8.2f}s"
+    if "records" in step:
+        line += f"  {step['records']} records"
+    if step.get("peak_rss_mb"):
+        line += f"  rss {step['peak_rss_mb']} MB"
+    if "exit_code" in step:
+        line += f"  exit {step['exit_code']}"
+    print(line, flush=True)
+
+
 def run_scale(
-    scale: int, work: Path, settings, base_env: dict, sys_dir: Path, full: bool
+    scale: int,
+    work: Path,
+    settings,
+    base_env: dict,
+    full: bool,
+    spacex: bool = True,
+    satcat: bool = True,
 ) -> dict[str, Any]:
+    """One column: the SpaceX API's steps at starlink x``scale`` (if ``spacex``), the
+    catalogue's at satcat x``scale`` (if ``satcat``), then (if ``full``) the Meltano runs."""
     from spacex_elt import postgres
     from spacex_elt.settings import DBT_PROJECT_DIR
 
     out: dict[str, Any] = {"scale": scale}
-    print(f"\n== starlink x{scale} ==", flush=True)
-    mirror = mirror_process.spawn(scale={"starlink": scale} if scale > 1 else None)
+    mirror_scale = {}
+    if spacex and scale > 1:
+        mirror_scale["starlink"] = scale
+    if satcat and scale > 1:
+        mirror_scale["satcat"] = scale
+    out["starlink_scale"] = scale if spacex else 1
+    out["satcat_scale"] = scale if satcat else 1
+    print(
+        f"\n== x{scale}: starlink x{out['starlink_scale']}, catalogue x{out['satcat_scale']} ==",
+        flush=True,
+    )
+    mirror = mirror_process.spawn(scale=mirror_scale or None)
+    pg = settings.postgres
     try:
-        env = {**base_env, "SPACEX_API_URL": mirror.url, "TAP_SPACEX_API_URL": mirror.url}
+        env = {
+            **base_env,
+            "SPACEX_API_URL": mirror.url,
+            "TAP_SPACEX_API_URL": mirror.url,
+            # Space-Track and CelesTrak are both on the mirror's one port, at its base URL.
+            "SPACEX_SPACETRACK_URL": mirror.base_url,
+            "SPACEX_CELESTRAK_URL": mirror.base_url,
+            "TAP_SATCAT_SPACETRACK_URL": mirror.base_url,
+            "TAP_SATCAT_CELESTRAK_URL": mirror.base_url,
+        }
 
-        fetch, rows = floor_fetch(mirror.url)
-        out["records"] = fetch["records"]
-        out["floor_fetch"] = fetch
-        print(f"  floor fetch   {fetch['seconds']:8.2f}s  {fetch['records']} records", flush=True)
-        out["floor_copy"] = floor_copy(settings.postgres, rows)
-        print(f"  floor copy    {out['floor_copy']['seconds']:8.2f}s", flush=True)
-        del rows
+        if spacex:
+            fetch, rows = floor_fetch(mirror.url)
+            out["records"] = fetch["records"]
+            out["floor_fetch"] = fetch
+            report_step("floor fetch", fetch)
+            out["floor_copy"] = floor_copy(pg, rows)
+            report_step("floor copy", out["floor_copy"])
+            del rows
 
-        # tap alone, output recorded for the loader
-        config = work / "tap_config.json"
-        config.write_text(json.dumps({"api_url": mirror.url, "page_size": PAGE_SIZE}))
-        recorded = work / f"tap_output_x{scale}.jsonl"
-        with recorded.open("w") as sink:
-            tap = measure([str(BIN / "tap-spacex"), "--config", str(config)], env=env, stdout=sink)
-        tap["output_mb"] = round(recorded.stat().st_size / 2**20, 1)
-        tap["streams"] = tap_stream_metrics(tap["log"])
-        tap["records"] = sum(s.get("records", 0) for s in tap["streams"].values())
-        if tap["seconds"]:
-            tap["records_per_s"] = round(tap["records"] / tap["seconds"])
-        out["tap"] = tap
-        print(f"  tap           {tap['seconds']:8.2f}s  rss {tap['peak_rss_mb']} MB", flush=True)
-
-        # loader alone, fed the recorded output
-        target_cfg = work / "target_config.json"
-        pg = settings.postgres
-        target_cfg.write_text(json.dumps(loader_config(settings, schema="bench_loader")))
-        with postgres.connect(pg, autocommit=True) as conn:
-            conn.execute("drop schema if exists bench_loader cascade")
-        with recorded.open() as source:
-            loader = measure(
-                [str(TARGET_BIN / "target-postgres"), "--config", str(target_cfg)],
-                env=env,
-                stdin=source,
+            # tap alone, output recorded for the loader
+            recorded = work / f"tap_spacex_x{scale}.jsonl"
+            out["tap"] = tap_alone(
+                [str(BIN / "tap-spacex")],
+                {"api_url": mirror.url, "page_size": PAGE_SIZE},
+                work,
+                recorded,
+                env,
             )
-        out["loader"] = loader
-        print(
-            f"  loader        {loader['seconds']:8.2f}s  rss {loader['peak_rss_mb']} MB", flush=True
-        )
-        recorded.unlink()
+            report_step("tap", out["tap"])
+            # loader alone, fed the recorded output
+            out["loader"] = loader_alone(settings, work, recorded, "bench_loader", env)
+            report_step("loader", out["loader"])
+
+        if satcat:
+            fetch, rows = floor_satcat_fetch(mirror.base_url)
+            out[SATCAT + "records"] = fetch["records"]
+            out[SATCAT + "floor_fetch"] = fetch
+            report_step("catalogue floor fetch", fetch)
+            out[SATCAT + "floor_copy"] = floor_copy(
+                pg, rows, key="NORAD_CAT_ID", schema="bench_satcat_floor"
+            )
+            report_step("catalogue floor copy", out[SATCAT + "floor_copy"])
+            del rows
+
+            recorded = work / f"tap_satcat_x{scale}.jsonl"
+            config = {
+                "spacetrack_url": mirror.base_url,
+                "celestrak_url": mirror.base_url,
+                "spacetrack_identity": TEST_IDENTITY,
+                "spacetrack_password": TEST_PASSWORD,
+                "enforce_daily_limit": False,
+            }
+            out[SATCAT + "tap"] = tap_alone([str(BIN / "tap-satcat")], config, work, recorded, env)
+            report_step("catalogue tap", out[SATCAT + "tap"])
+            out[SATCAT + "loader"] = loader_alone(
+                settings, work, recorded, "bench_satcat_loader", env
+            )
+            report_step("catalogue loader", out[SATCAT + "loader"])
 
         if not full:
             out["skipped"] = "EL, full job, no-op rerun and dbt (run with --full to include them)"
             print(f"  (skipped: {out['skipped']})", flush=True)
             return out
-        # EL into empty raw tables, the full job, a no-op rerun
+        # EL of each source into empty raw tables, dbt alone, the full job, a no-op rerun
+        catalogue = settings.catalogue.raw_schema
         with postgres.connect(pg, autocommit=True) as conn:
-            conn.execute(f"drop schema if exists {settings.raw_schema} cascade")
-            conn.execute(f"drop schema if exists {settings.dbt_schema} cascade")
+            for schema in (settings.raw_schema, catalogue, settings.dbt_schema):
+                conn.execute(f"drop schema if exists {schema} cascade")
         meltano = [str(BIN / "meltano"), "run"]
-        for name, args in (
-            ("el", ["tap-spacex", "target-postgres"]),
-            ("job", ["spacex_elt"]),
-            ("noop_el", ["tap-spacex", "target-postgres"]),
+        for name, args, counted in (
+            ("el", ["tap-spacex", "target-postgres"], f"{settings.raw_schema}.starlink"),
+            (SATCAT + "el", ["tap-satcat", "target-postgres"], f"{catalogue}.spacetrack_satcat"),
+            ("floor_dbt", None, None),
+            ("job", ["spacex_elt"], None),
+            ("noop_el", ["tap-spacex", "target-postgres"], None),
         ):
-            out[name] = measure(meltano + args, env=env, cwd=MELTANO_DIR)
-            print(
-                f"  {name:<13} {out[name]['seconds']:8.2f}s  exit {out[name]['exit_code']}",
-                flush=True,
-            )
-            if name == "el":
+            if args is None:  # dbt build alone, on what the two ELs loaded
+                out[name] = measure([str(BIN / "dbt"), "build"], env=env, cwd=DBT_PROJECT_DIR)
+            else:
+                out[name] = measure(meltano + args, env=env, cwd=MELTANO_DIR)
+            if counted and ok(out[name]):
                 with postgres.connect(pg) as conn:
-                    out["el"]["raw_rows"] = conn.execute(
-                        f"select count(*) from {settings.raw_schema}.starlink"
+                    out[name]["raw_rows"] = conn.execute(
+                        f"select count(*) from {counted}"
                     ).fetchone()[0]
-                # dbt build alone, on what EL loaded
-                out["floor_dbt"] = measure(
-                    [str(BIN / "dbt"), "build"], env=env, cwd=DBT_PROJECT_DIR
-                )
-                print(
-                    f"  floor dbt     {out['floor_dbt']['seconds']:8.2f}s  "
-                    f"exit {out['floor_dbt']['exit_code']}",
-                    flush=True,
-                )
+            report_step(name, out[name])
     finally:
         mirror.stop()
         for value in out.values():  # keep logs short: only failures' tails
@@ -360,59 +488,91 @@ def ok_or_floor(step: dict) -> bool:
     return "exit_code" not in step or step["exit_code"] == 0
 
 
+def floors_sum(r: dict[str, Any], *keys: str) -> dict[str, float] | None:
+    """The floors ``keys`` of one column added up (``None`` if one is missing or failed)."""
+    steps = [r.get(key) for key in keys]
+    if not all(step and ok_or_floor(step) for step in steps):
+        return None
+    return {"seconds": sum(step["seconds"] for step in steps)}  # type: ignore[index]
+
+
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     rows = []
     for r in results:
         rows.append(
             {
                 "scale": r["scale"],
-                "records": r["records"],
+                "records": r.get("records"),
+                "satcat_records": r.get(SATCAT + "records"),
                 "tap_vs_fetch": ratio(r.get("tap"), r.get("floor_fetch")),
                 "loader_vs_copy": ratio(r.get("loader"), r.get("floor_copy")),
                 "el_vs_fetch_plus_copy": ratio(
-                    r.get("el"),
-                    {"seconds": r["floor_fetch"]["seconds"] + r["floor_copy"]["seconds"]},
+                    r.get("el"), floors_sum(r, "floor_fetch", "floor_copy")
                 ),
+                "satcat_tap_vs_fetch": ratio(r.get(SATCAT + "tap"), r.get(SATCAT + "floor_fetch")),
+                "satcat_loader_vs_copy": ratio(
+                    r.get(SATCAT + "loader"), r.get(SATCAT + "floor_copy")
+                ),
+                "satcat_el_vs_fetch_plus_copy": ratio(
+                    r.get(SATCAT + "el"),
+                    floors_sum(r, SATCAT + "floor_fetch", SATCAT + "floor_copy"),
+                ),
+                # The job loads both sources and builds: fetch + COPY of each, plus dbt.
                 "job_vs_floors": ratio(
                     r.get("job"),
-                    {
-                        "seconds": r["floor_fetch"]["seconds"]
-                        + r["floor_copy"]["seconds"]
-                        + r.get("floor_dbt", {}).get("seconds", 0)
-                    },
-                )
-                if ok_or_floor(r.get("floor_dbt", {}))
-                else None,
+                    floors_sum(
+                        r,
+                        "floor_fetch",
+                        "floor_copy",
+                        SATCAT + "floor_fetch",
+                        SATCAT + "floor_copy",
+                        "floor_dbt",
+                    ),
+                ),
                 "noop_vs_el": ratio(r.get("noop_el"), r.get("el")),
             }
         )
-    verdict = None
     by_scale = {r["scale"]: r for r in results}
-    if 10 in by_scale and 100 in by_scale:
+
+    def memory(low: int, high: int, procs: tuple[str, ...]) -> dict[str, Any] | None:
+        if low not in by_scale or high not in by_scale:
+            return None
         verdict = {}
-        for proc in ("tap", "loader"):
-            a = by_scale[10].get(proc, {}).get("peak_rss_mb")
-            b = by_scale[100].get(proc, {}).get("peak_rss_mb")
+        for proc in procs:
+            a = by_scale[low].get(proc, {}).get("peak_rss_mb")
+            b = by_scale[high].get(proc, {}).get("peak_rss_mb")
             if a and b:
                 flat = b <= a * 1.5 + 50  # x10 more records may not cost x10 memory
-                verdict[proc] = {"x10_mb": a, "x100_mb": b, "flat": flat}
-    return {"ratios": rows, "memory_flat_x10_to_x100": verdict}
+                verdict[proc] = {f"x{low}_mb": a, f"x{high}_mb": b, "flat": flat}
+        return verdict or None
+
+    return {
+        "ratios": rows,
+        "memory_flat_x10_to_x100": memory(10, 100, ("tap", "loader")),
+        "satcat_memory_flat_x1_to_x10": memory(1, 10, (SATCAT + "tap", SATCAT + "loader")),
+    }
 
 
 def print_table(results: list[dict[str, Any]], summary: dict[str, Any]) -> None:
     steps = [
         ("floor_fetch", "floor: fetch (httpx)"),
         ("floor_copy", "floor: COPY"),
-        ("floor_dbt", "floor: dbt build"),
-        ("tap", "tap alone"),
+        ("tap", "tap-spacex alone"),
         ("loader", "loader alone"),
         ("el", "EL (meltano run)"),
-        ("job", "full job (EL+dbt)"),
         ("noop_el", "no-op EL rerun"),
+        (SATCAT + "floor_fetch", "cat. floor: fetch"),
+        (SATCAT + "floor_copy", "cat. floor: COPY"),
+        (SATCAT + "tap", "tap-satcat alone"),
+        (SATCAT + "loader", "cat. loader alone"),
+        (SATCAT + "el", "cat. EL (meltano)"),
+        ("floor_dbt", "floor: dbt build"),
+        ("job", "full job (2 EL+dbt)"),
     ]
-    head = f"{'step':<22}" + "".join(f"{'x' + str(r['scale']):>22}" for r in results)
+    head = f"{'step':<22}" + "".join(f"{'x' + str(r['scale']):>24}" for r in results)
     print("\n" + head)
-    print(f"{'records':<22}" + "".join(f"{r['records']:>22}" for r in results))
+    for key, label in (("records", "SpaceX records"), (SATCAT + "records", "catalogue records")):
+        print(f"{label:<22}" + "".join(f"{r.get(key, '-'):>24}" for r in results))
     for key, label in steps:
         cells = []
         for r in results:
@@ -428,17 +588,22 @@ def print_table(results: list[dict[str, Any]], summary: dict[str, Any]) -> None:
             if "exit_code" in step and step["exit_code"] != 0:
                 cell += " FAILED"
             cells.append(cell)
-        print(f"{label:<22}" + "".join(f"{c:>22}" for c in cells))
+        print(f"{label:<22}" + "".join(f"{c:>24}" for c in cells))
     print("\nratios (product / floor):")
     for row in summary["ratios"]:
         print(
-            "  x{scale}: tap/fetch {tap_vs_fetch}  loader/COPY {loader_vs_copy}  "
-            "EL/(fetch+COPY) {el_vs_fetch_plus_copy}  job/(fetch+COPY+dbt) {job_vs_floors}  "
-            "no-op/EL {noop_vs_el}".format(**row)
+            "  x{scale}: SpaceX: tap/fetch {tap_vs_fetch}  loader/COPY {loader_vs_copy}  "
+            "EL/(fetch+COPY) {el_vs_fetch_plus_copy}  no-op/EL {noop_vs_el}\n"
+            "       catalogue: tap/fetch {satcat_tap_vs_fetch}  "
+            "loader/COPY {satcat_loader_vs_copy}  EL/(fetch+COPY) {satcat_el_vs_fetch_plus_copy}\n"
+            "       job/(fetch+COPY of both + dbt) {job_vs_floors}".format(**row)
         )
     print("\nslowest tap streams (records/s):")
     for r in results:
-        streams = r.get("tap", {}).get("streams", {})
+        streams = {
+            **r.get("tap", {}).get("streams", {}),
+            **r.get(SATCAT + "tap", {}).get("streams", {}),
+        }
         top = sorted(streams.items(), key=lambda kv: -kv[1].get("seconds", 0))[:3]
         print(
             f"  x{r['scale']}: "
@@ -448,14 +613,18 @@ def print_table(results: list[dict[str, Any]], summary: dict[str, Any]) -> None:
                 for name, s in top
             )
         )
-    verdict = summary["memory_flat_x10_to_x100"]
-    if verdict is None:
-        print("\nmemory x10 -> x100: not measured (needs scales 10 and 100)")
-    else:
+    for key, what in (
+        ("memory_flat_x10_to_x100", "x10 -> x100 (needs scales 10 and 100)"),
+        ("satcat_memory_flat_x1_to_x10", "x1 -> x10 (needs satcat scales 1 and 10)"),
+    ):
+        verdict = summary[key]
+        if verdict is None:
+            print(f"\nmemory {what}: not measured")
+            continue
         for proc, v in verdict.items():
+            low, high = (f"{k} {mb} MB" for k, mb in v.items() if k != "flat")
             print(
-                f"\nmemory {proc}: x10 {v['x10_mb']} MB -> x100 {v['x100_mb']} MB: "
-                f"{'FLAT' if v['flat'] else 'GROWS with data'}",
+                f"\nmemory {proc}: {low} -> {high}: {'FLAT' if v['flat'] else 'GROWS with data'}",
                 end="",
             )
         print()
@@ -465,10 +634,19 @@ def print_table(results: list[dict[str, Any]], summary: dict[str, Any]) -> None:
                 print(f"\nx{r['scale']} {key} failed:\n{step['error']}")
 
 
+def scale_list(text: str) -> list[int]:
+    return [int(s) for s in text.split(",") if s.strip()]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,10,100", help="starlink scale factors (1,10,100)")
-    parser.add_argument("--quick", action="store_true", help="only the snapshot (x1)")
+    parser.add_argument(
+        "--satcat-scales",
+        default="1,10",
+        help="satellite catalogue scale factors (1,10); empty: the catalogue is not measured",
+    )
+    parser.add_argument("--quick", action="store_true", help="only the snapshot (x1, both)")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmark_results.json"))
     parser.add_argument(
         "--full",
@@ -476,7 +654,8 @@ def main(argv: list[str] | None = None) -> int:
         help=f"also EL/job/no-op/dbt above x{FULL_UP_TO} (adds minutes per scale)",
     )
     args = parser.parse_args(argv)
-    scales = [1] if args.quick else [int(s) for s in args.scales.split(",") if s.strip()]
+    scales = [1] if args.quick else scale_list(args.scales)
+    satcat_scales = [1] if args.quick else scale_list(args.satcat_scales)
 
     from spacex_elt import postgres
     from spacex_elt.settings import load_settings, subprocess_env
@@ -506,10 +685,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"benchmark: PostgreSQL on 127.0.0.1:{settings.postgres.port}, work dir {work}")
     server.start()
     try:
-        for scale in scales:
+        for scale in sorted(set(scales) | set(satcat_scales)):
             try:
                 full = args.full or scale <= FULL_UP_TO
-                results.append(run_scale(scale, work, settings, base_env, sys_dir, full))
+                sources = {"spacex": scale in scales, "satcat": scale in satcat_scales}
+                results.append(run_scale(scale, work, settings, base_env, full, **sources))
             except Exception as exc:  # record and go on with the next scale
                 results.append({"scale": scale, "error": f"{type(exc).__name__}: {exc}"})
                 print(f"  x{scale} failed: {exc}", flush=True)
@@ -521,7 +701,12 @@ def main(argv: list[str] | None = None) -> int:
     print_table(complete, summary)
     report = {
         "machine": machine_info(),
-        "settings": {"page_size": PAGE_SIZE, "scales": scales},
+        "settings": {
+            "page_size": PAGE_SIZE,
+            "scales": scales,
+            "satcat_scales": satcat_scales,
+            "satcat_name_filter": NAME_FILTER,
+        },
         "total_seconds": round(time.perf_counter() - started, 1),
         "results": results,
         "summary": summary,
