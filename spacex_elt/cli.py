@@ -1,4 +1,4 @@
-"""``spacex``: the product's command line (warehouse, mirror, environment, the answer)."""
+"""The product's command line: the warehouse, the mirror, the environment, the answer."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import os
 import shlex
 import sys
+from importlib.metadata import version
 
 from api_mirror import process as mirror_process
 from spacex_elt import postgres
@@ -74,18 +75,25 @@ def _answer(args: argparse.Namespace) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spacex", description=__doc__)
-    sub = parser.add_subparsers(dest="group", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('spacex-elt')}")
+    sub = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
 
     db = sub.add_parser(
         "db", help="the PostgreSQL warehouse (embedded unless SPACEX_PG_HOST is set)"
     )
-    db.add_argument("action", choices=["start", "stop", "status", "url"])
+    db.add_argument(
+        "action",
+        choices=["start", "stop", "status", "url"],
+        help="start/stop the embedded server, show its status, or print its libpq URL",
+    )
     db.set_defaults(func=_db)
 
     mirror = sub.add_parser(
         "mirror", help="the local mirror of the recorded APIs (background process)"
     )
-    mirror.add_argument("action", choices=["start", "stop", "status"])
+    mirror.add_argument(
+        "action", choices=["start", "stop", "status"], help="start, stop or show the mirror"
+    )
     mirror.add_argument(
         "--scale",
         action="append",
@@ -99,11 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
     env.set_defaults(func=_env)
 
     run = sub.add_parser("exec", help="run a command with the resolved settings in its environment")
-    run.add_argument("command", nargs=argparse.REMAINDER)
+    run.add_argument(
+        "command", nargs=argparse.REMAINDER, help="the command and its arguments, after --"
+    )
     run.set_defaults(func=_exec)
 
     answer = sub.add_parser("answer", help="print when 42,000 Starlink satellites will be in orbit")
-    answer.add_argument("--format", choices=["text", "json"], default="text")
+    answer.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text for people (default), json for machines",
+    )
     answer.add_argument("--chart", help="also write the chart to this path (.png, .svg or .html)")
     answer.set_defaults(func=_answer)
     return parser

@@ -234,9 +234,11 @@ def connect(
         return psycopg.connect(settings.url(database), connect_timeout=5, **kwargs)
     except psycopg.OperationalError as err:
         reason = str(err).strip().splitlines()[-1] if str(err).strip() else repr(err)
+        # The usual cause on a developer's machine: the embedded server is not running.
+        hint = " (is it running? `spacex db start` starts it)" if settings.embedded else ""
         raise PostgresError(
             f"cannot connect to PostgreSQL at {settings.host}:{settings.port} "
-            f"as {settings.user!r} (database {database or settings.database!r}): {reason}"
+            f"as {settings.user!r} (database {database or settings.database!r}): {reason}{hint}"
         ) from None
 
 

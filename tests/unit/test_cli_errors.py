@@ -20,3 +20,33 @@ def test_bad_setting_exits_2_with_the_variable_named(monkeypatch, capsys):
     monkeypatch.setenv("SPACEX_PG_PORT", "not-a-port")
     assert cli.main(["db", "url"]) == 2
     assert "SPACEX_PG_PORT='not-a-port'" in capsys.readouterr().err
+
+
+def test_version_and_help_name_every_option(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.strip() == "spacex 0.1.0"
+    parser = cli.build_parser()
+    assert "``" not in parser.format_help()
+    subparsers = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name, sub in subparsers.items():
+        for action in sub._actions:
+            assert action.help, f"spacex {name} {action.dest} has no help text"
+
+
+def test_a_closed_embedded_server_suggests_spacex_db_start(monkeypatch):
+    import psycopg
+    import pytest
+
+    from spacex_elt import postgres
+    from spacex_elt.settings import load_settings
+
+    def refused(*args, **kwargs):
+        raise psycopg.OperationalError("connection refused")
+
+    monkeypatch.setattr(postgres.psycopg, "connect", refused)
+    settings = load_settings({}).postgres
+    with pytest.raises(postgres.PostgresError, match="`spacex db start`"):
+        postgres.connect(settings)
