@@ -58,7 +58,7 @@ services: setup
 	$(SPACEX) mirror start
 
 run: services
-	$(SPACEX) exec -- $(BIN)/dagster job execute -m dagster_spacex.definitions -j spacex_elt
+	$(SPACEX) run
 	$(SPACEX) answer
 
 test: setup

@@ -67,6 +67,15 @@ def _exec(args: argparse.Namespace) -> str:
     return ""  # not reached
 
 
+def _run(args: argparse.Namespace) -> str:
+    from spacex_elt.run import run_job
+
+    code = run_job(verbose=args.verbose)
+    if code:
+        raise SystemExit(code)
+    return ""
+
+
 def _answer(args: argparse.Namespace) -> str:
     from spacex_elt.answer import render_answer
 
@@ -111,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
         "command", nargs=argparse.REMAINDER, help="the command and its arguments, after --"
     )
     run.set_defaults(func=_exec)
+
+    job = sub.add_parser(
+        "run", help="run the whole pipeline (the Dagster job spacex_elt), reporting progress"
+    )
+    job.add_argument(
+        "--verbose", action="store_true", help="also print Dagster's full output (always in a log)"
+    )
+    job.set_defaults(func=_run)
 
     answer = sub.add_parser("answer", help="print when 42,000 Starlink satellites will be in orbit")
     answer.add_argument(

@@ -11,6 +11,7 @@ renamed as (
         id                                      as capsule_id,
         serial,
         type                                    as capsule_type,
+        dragon                                  as dragon_id,
         status,
         reuse_count::integer                    as reuse_count,
         water_landings::integer                 as water_landings,
