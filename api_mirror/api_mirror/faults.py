@@ -6,6 +6,8 @@ Used by tests (Python API) and by anyone poking a running mirror over HTTP
 
 from __future__ import annotations
 
+import copy
+import json
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -23,7 +25,9 @@ class Fault:
     (with ``body`` or a JSON error, and ``Retry-After`` if given); else if ``not_json`` answer
     200 with HTML; else if ``wrong_shape`` answer 200 with JSON of the wrong shape (or ``body``);
     else if ``truncate`` send the real answer's headers and half its body, then close the
-    connection; otherwise (delay only) answer normally.
+    connection; otherwise (delay only) answer normally. ``add_fields`` merges its keys into every
+    record of a good JSON answer (each of a query's ``docs``, each item of a list, or the single
+    object): the API grew fields the tap does not know (schema drift).
     """
 
     times: int = 1
@@ -36,6 +40,7 @@ class Fault:
     truncate: bool = False
     not_json: bool = False
     wrong_shape: bool = False
+    add_fields: dict[str, Any] | None = None
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method.upper() != method.upper():
@@ -44,6 +49,28 @@ class Fault:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def with_added_fields(raw: bytes, fields: dict[str, Any]) -> bytes:
+    """``raw`` (a JSON answer) with ``fields`` merged into each of its records.
+
+    Records are a query envelope's ``docs``, the items of a list, or the object itself. A body
+    that is not JSON (or an error answer) is returned unchanged.
+    """
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return raw
+    if isinstance(body, dict) and isinstance(body.get("docs"), list):
+        records = body["docs"]
+    elif isinstance(body, list):
+        records = body
+    else:
+        records = [body]
+    for record in records:
+        if isinstance(record, dict):
+            record.update(copy.deepcopy(fields))
+    return json.dumps(body, separators=(",", ":")).encode("utf-8")
 
 
 class FaultInjector:
@@ -66,12 +93,15 @@ class FaultInjector:
         not_json: bool = False,
         wrong_shape: bool = False,
         method: str | None = None,
+        add_fields: dict[str, Any] | None = None,
     ) -> Fault:
         """Add a rule for the next ``times`` matching requests and return it."""
         if times < 1:
             raise ValueError("times must be >= 1")
         if status is not None and not 100 <= int(status) <= 599:
             raise ValueError(f"invalid HTTP status {status}")
+        if add_fields is not None and not isinstance(add_fields, dict):
+            raise ValueError("add_fields must be a JSON object")
         fault = Fault(
             times=int(times),
             path_contains=path_contains,
@@ -83,6 +113,7 @@ class FaultInjector:
             truncate=bool(truncate),
             not_json=bool(not_json),
             wrong_shape=bool(wrong_shape),
+            add_fields=None if add_fields is None else dict(add_fields),
         )
         with self._lock:
             self._faults.append(fault)

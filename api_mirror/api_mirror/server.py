@@ -21,7 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs
 
-from api_mirror.faults import NOT_JSON_BODY, WRONG_SHAPE_BODY, Fault, FaultInjector
+from api_mirror.faults import (
+    NOT_JSON_BODY,
+    WRONG_SHAPE_BODY,
+    Fault,
+    FaultInjector,
+    with_added_fields,
+)
 
 CONTROL_PATH = "/__mirror__/faults"
 
@@ -130,6 +136,9 @@ class _Handler(BaseHTTPRequestHandler):
         mirror.log_line(method, self.path, response.status, started, fault)
 
     def _send_with_fault(self, response: Response, fault: Fault) -> None:
+        if fault.add_fields is not None and 200 <= response.status < 300:
+            body = with_added_fields(response.raw, fault.add_fields)
+            response = Response(response.status, body, response.headers)  # apps may cache theirs
         if fault.status is not None:
             body = fault.body.encode("utf-8") if fault.body is not None else None
             headers = {}
@@ -171,19 +180,14 @@ class _Handler(BaseHTTPRequestHandler):
 
 def default_apps(scale: dict[str, int] | None = None) -> list[MirrorApp]:
     """Every recorded API this package serves; ``scale`` keys go to the app that owns them."""
+    from api_mirror.spacetrack.api import SpaceTrackApp
     from api_mirror.spacex.api import SpaceXApp
 
-    apps: list[MirrorApp] = []
     remaining = dict(scale or {})
-    spacex_scale = {k: remaining.pop(k) for k in list(remaining) if k in SpaceXApp.scalable()}
-    apps.append(SpaceXApp(spacex_scale))
-    try:
-        from api_mirror.spacetrack.api import SpaceTrackApp
-    except ImportError:  # pragma: no cover - only while the second API is being added
-        SpaceTrackApp = None  # type: ignore[assignment,misc]  # noqa: N806
-    if SpaceTrackApp is not None:
-        st_scale = {k: remaining.pop(k) for k in list(remaining) if k in SpaceTrackApp.scalable()}
-        apps.append(SpaceTrackApp(st_scale))
+    apps: list[MirrorApp] = []
+    for app_type in (SpaceXApp, SpaceTrackApp):
+        owned = {k: remaining.pop(k) for k in list(remaining) if k in app_type.scalable()}
+        apps.append(app_type(owned))
     if remaining:
         raise ValueError(f"cannot scale unknown resource(s): {', '.join(sorted(remaining))}")
     return apps
@@ -304,7 +308,7 @@ class MirrorServer:
         if fault is not None:
             kinds = [
                 k
-                for k in ("status", "delay", "truncate", "not_json", "wrong_shape")
+                for k in ("status", "delay", "truncate", "not_json", "wrong_shape", "add_fields")
                 if getattr(fault, k)
             ]
             note = f" fault={'+'.join(kinds)}"

@@ -111,6 +111,23 @@ def test_fault_bodies(mirror: MirrorServer) -> None:
     assert len(httpx.get(f"{mirror.url}/dragons").json()) == 2
 
 
+def test_fault_add_fields_merges_into_every_record(mirror: MirrorServer) -> None:
+    images = {"images": {"large": ["https://i.imgur.com/example.png"]}}
+    mirror.faults.add(add_fields=images, times=3, path_contains="/landpads")
+    docs = httpx.post(f"{mirror.url}/landpads/query", json={}).json()["docs"]
+    assert docs and all(doc["images"] == images["images"] for doc in docs)
+    listed = httpx.get(f"{mirror.url}/landpads").json()
+    assert listed and all("images" in record for record in listed)
+    one = httpx.get(f"{mirror.url}/landpads/{listed[0]['id']}").json()
+    assert one["images"] == images["images"] and one["id"] == listed[0]["id"]
+    # used up: the next answer is the recording's own (the app's cached body is untouched)
+    assert all("images" not in r for r in httpx.get(f"{mirror.url}/landpads").json())
+    mirror.faults.add(add_fields={"x": 1}, status=404)
+    assert "x" not in httpx.get(f"{mirror.url}/landpads").json()
+    with pytest.raises(ValueError, match="JSON object"):
+        mirror.faults.add(add_fields=["images"])  # type: ignore[arg-type]
+
+
 def test_fault_control_over_http(mirror: MirrorServer) -> None:
     control = f"{mirror.base_url}/__mirror__/faults"
     added = httpx.post(control, json={"status": 503, "times": 2, "path_contains": "/crew"})
@@ -120,6 +137,9 @@ def test_fault_control_over_http(mirror: MirrorServer) -> None:
     assert httpx.delete(control).json() == {"cleared": True}
     assert httpx.get(f"{mirror.url}/crew").status_code == 200
     assert httpx.post(control, json={"bogus": 1}).status_code == 400
+    added = httpx.post(control, json={"add_fields": {"images": {"large": []}}})
+    assert added.json()["added"]["add_fields"] == {"images": {"large": []}}
+    assert httpx.get(f"{mirror.url}/crew").json()[0]["images"] == {"large": []}
     assert all("__mirror__" not in path for _, path, _ in mirror.request_log)
 
 
