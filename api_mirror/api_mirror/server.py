@@ -137,8 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_with_fault(self, response: Response, fault: Fault) -> None:
         if fault.add_fields is not None and 200 <= response.status < 300:
-            body = with_added_fields(response.raw, fault.add_fields)
-            response = Response(response.status, body, response.headers)  # apps may cache theirs
+            merged = with_added_fields(response.raw, fault.add_fields)
+            response = Response(response.status, merged, response.headers)  # apps may cache theirs
         if fault.status is not None:
             body = fault.body.encode("utf-8") if fault.body is not None else None
             headers = {}

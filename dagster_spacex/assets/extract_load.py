@@ -4,11 +4,27 @@
 One run, not one per pair: runs in one Meltano project must not overlap (see the Meltano
 resource), and it is the Meltano job's own step. Materializing a subset runs only the pairs with
 a selected table, each limited to its selected streams.
+
+Schema drift: a field the API sends that the stream's schema lacks is dropped by the tap (the
+Singer SDK only logs a warning). Each raw asset reports such fields in its ``dropped_fields``
+metadata and in its ``no_dropped_fields`` asset check, which warns (it does not fail the run: the
+rows are loaded, only the new field is missing). The README's "Schema drift" says what to do.
 """
 
 from collections.abc import Iterator
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
+from dagster import (
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
 
 from dagster_spacex.project import EXTRACT_LOADS, SATCAT_EL, SPACEX_EL, ExtractLoad
 from dagster_spacex.resources.meltano import MeltanoResource
@@ -19,6 +35,37 @@ from spacex_elt.settings import load_settings
 def raw_asset_key(stream: str, el: ExtractLoad = SPACEX_EL) -> AssetKey:
     """The key dagster-dbt gives the dbt source table of the same name (lineage connects)."""
     return AssetKey([el.raw_source, stream])
+
+
+#: The asset check on every raw asset: the API sent no field that the stream's schema lacks.
+DROPPED_FIELDS_CHECK = "no_dropped_fields"
+
+
+def dropped_fields_check_spec(key: AssetKey) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        DROPPED_FIELDS_CHECK,
+        asset=key,
+        description="Warns when the API sent fields that this stream's schema lacks: the tap "
+        "dropped them (schema drift). Add them to the tap's schema (see the README, "
+        '"Schema drift").',
+    )
+
+
+def dropped_fields_check_result(key: AssetKey, stream: str, fields: list[str]) -> AssetCheckResult:
+    """Passes when nothing was dropped; otherwise a warning naming the fields."""
+    return AssetCheckResult(
+        asset_key=key,
+        check_name=DROPPED_FIELDS_CHECK,
+        passed=not fields,
+        severity=AssetCheckSeverity.WARN,
+        description=(
+            f"The API sent fields that the `{stream}` schema lacks; they were dropped: "
+            + ", ".join(fields)
+            if fields
+            else f"Every field the API sent is in the `{stream}` schema."
+        ),
+        metadata={"dropped_fields": MetadataValue.json({stream: fields} if fields else {})},
+    )
 
 
 def raw_schema(el: ExtractLoad) -> str:
@@ -40,11 +87,16 @@ def raw_schema(el: ExtractLoad) -> str:
         for el in EXTRACT_LOADS
         for stream in el.streams
     ],
+    check_specs=[
+        dropped_fields_check_spec(raw_asset_key(stream, el))
+        for el in EXTRACT_LOADS
+        for stream in el.streams
+    ],
     can_subset=True,
 )
 def meltano_extract_load(
     context: AssetExecutionContext, meltano: MeltanoResource, warehouse: WarehouseResource
-) -> Iterator[MaterializeResult]:
+) -> Iterator[MaterializeResult | AssetCheckResult]:
     """Materializing a subset runs Meltano for just those streams."""
     selected: dict[str, set[str]] = {key.path[0]: set() for key in context.selected_asset_keys}
     for key in context.selected_asset_keys:
@@ -59,16 +111,22 @@ def meltano_extract_load(
             if len(selected[el.raw_source]) < len(el.streams)
         },
     )
+    checks = set(context.selected_asset_check_keys)
     for el in pairs:
         schema = raw_schema(el)
         for stream in sorted(selected[el.raw_source]):
+            key = raw_asset_key(stream, el)
+            dropped = result.dropped_fields.get(stream, [])
             yield MaterializeResult(
-                asset_key=raw_asset_key(stream, el),
+                asset_key=key,
                 metadata={
                     "rows_loaded": result.records_by_stream.get(stream, 0),
                     "rows_in_table": warehouse.row_count(schema, stream),
                     "table": f"{schema}.{stream}",
                     "run_duration_seconds": round(result.duration_seconds, 2),
                     "meltano_run_id": result.run_id,
+                    "dropped_fields": MetadataValue.json({stream: dropped} if dropped else {}),
                 },
             )
+            if AssetCheckKey(key, DROPPED_FIELDS_CHECK) in checks:
+                yield dropped_fields_check_result(key, stream, dropped)

@@ -3,7 +3,9 @@
 This replaces ``dagster-meltano`` (see the README's "Why not dagster-meltano"): a small, explicit
 wrapper around ``meltano --log-format=json run``. Each JSON log line becomes a Dagster log event at
 the same level; the tap's Singer ``record_count`` metrics are summed per stream so the assets can
-report how many rows each stream delivered; a failed run raises with its last error lines.
+report how many rows each stream delivered; a failed run raises with its last error lines. Fields
+the tap dropped because its schema lacks them (the Singer SDK's "... not found in catalog schema.
+Ignoring." warning) are collected per stream, so the raw assets can show schema drift.
 
 Runs in one Meltano system folder never overlap: they would share the tap's catalog file
 (``run/tap-spacex/``), and Meltano's own "already running" guard only sees a run once it has
@@ -15,9 +17,11 @@ ahead).
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -108,6 +112,36 @@ class MeltanoRunResult:
     run_id: str
     duration_seconds: float
     records_by_stream: dict[str, int] = field(default_factory=dict)
+    #: Fields present in the API's records but not in the stream's schema, which the tap dropped.
+    dropped_fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+#: The Singer SDK's warning for record fields its catalog schema lacks (singer_sdk.helpers._typing:
+#: "Properties ('images',) were present in the 'landpads' stream but not found in catalog schema.
+#: Ignoring."; older SDKs: "Property 'images' was present ...").
+_DROPPED = re.compile(
+    r"Propert(?:ies (?P<many>\(.*?\)) were|y '(?P<one>[^']+)' was) present in the "
+    r"'(?P<stream>[^']+)' stream but not found in catalog schema"
+)
+
+
+def parse_dropped_fields(message: str) -> tuple[str, list[str]] | None:
+    """The SDK's "not found in catalog schema" warning -> (stream, [field, ...]), else None.
+
+    Nested fields come dotted (``links.foo``), as the SDK names them.
+    """
+    match = _DROPPED.search(message)
+    if not match:
+        return None
+    if match["one"] is not None:
+        return match["stream"], [match["one"]]
+    try:
+        names = ast.literal_eval(match["many"])
+    except (ValueError, SyntaxError):
+        names = match["many"].strip("()").replace("'", "").split(",")
+    if isinstance(names, str):
+        names = [names]
+    return match["stream"], [str(n).strip() for n in names if str(n).strip()]
 
 
 def parse_metric(entry: dict[str, Any]) -> tuple[str, int] | None:
@@ -177,6 +211,7 @@ class MeltanoResource(ConfigurableResource):
         log.info(f"Running `meltano run {' '.join(blocks)}` (Meltano run id {run_id})")
         started = time.monotonic()
         records: dict[str, int] = defaultdict(int)
+        dropped: dict[str, set[str]] = defaultdict(set)
         errors: deque[str] = deque(maxlen=12)
         with (
             exclusive_run(lock_path(env, self.project_dir), run_id),
@@ -192,7 +227,7 @@ class MeltanoResource(ConfigurableResource):
         ):
             assert proc.stdout is not None
             for line in proc.stdout:
-                self._forward(log, line.rstrip("\n"), records, errors)
+                self._forward(log, line.rstrip("\n"), records, errors, dropped)
             returncode = proc.wait()
         duration = time.monotonic() - started
         if returncode != 0:
@@ -202,13 +237,27 @@ class MeltanoResource(ConfigurableResource):
                 f"{returncode} (Meltano run id {run_id}). Last errors:\n{detail}",
                 metadata={"meltano_run_id": run_id, "last_errors": MetadataValue.text(detail)},
             )
-        return MeltanoRunResult(run_id, duration, dict(records))
+        dropped_fields = {stream: sorted(names) for stream, names in sorted(dropped.items())}
+        if dropped_fields:
+            log.warning(
+                "Schema drift: the tap dropped fields its schemas lack: "
+                + json.dumps(dropped_fields)
+            )
+        return MeltanoRunResult(run_id, duration, dict(records), dropped_fields)
 
     @staticmethod
-    def _forward(log: Any, line: str, records: dict[str, int], errors: deque[str]) -> None:
+    def _forward(
+        log: Any,
+        line: str,
+        records: dict[str, int],
+        errors: deque[str],
+        dropped: dict[str, set[str]] | None = None,
+    ) -> None:
         try:
             entry = json.loads(line)
         except json.JSONDecodeError:
+            if dropped is not None and (found := parse_dropped_fields(line)):
+                dropped.setdefault(found[0], set()).update(found[1])
             if line.strip():
                 log.info(line)
             return
@@ -223,6 +272,8 @@ class MeltanoResource(ConfigurableResource):
             records[metric[0]] += metric[1]
             log.debug(f"[{source}] {event}")
             return
+        if dropped is not None and (found := parse_dropped_fields(event)):
+            dropped.setdefault(found[0], set()).update(found[1])
         level = LEVELS.get(str(entry.get("level", "info")).lower(), "info")
         message = f"[{source}] {event}"
         if level in ("error", "critical") or "Traceback" in event or "Error" in event:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from dagster import AssetKey, DagsterInstance, build_schedule_context
+from dagster import AssetCheckSeverity, AssetKey, DagsterInstance, build_schedule_context
 from dagster_dbt import get_asset_key_for_model
 from support.meltano import NullLog, run_tool
 
@@ -166,6 +166,58 @@ def test_materializing_a_subset_runs_meltano_for_just_those_streams(built, mirro
     assert paths and all(path.startswith("/v4/rockets") for path in paths)
     (event,) = result.get_asset_materialization_events()
     assert event.event_specific_data.materialization.metadata["rows_loaded"].value == 4
+
+
+def _checks(result) -> dict:
+    """The run's asset check evaluations by asset key (the raw assets' ``no_dropped_fields``)."""
+    return {
+        e.asset_key: e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "no_dropped_fields"
+    }
+
+
+def test_a_field_the_schema_lacks_shows_on_the_raw_asset_and_its_check(built, mirror):
+    """Schema drift: the API grows a field -> the run succeeds, the raw asset's metadata and a
+    warning-severity check name it."""
+    mirror.faults.add(add_fields={"surprise": {"a": 1}}, times=50, path_contains="/landpads")
+    key = AssetKey(["spacex_raw", "landpads"])
+    with DagsterInstance.ephemeral() as instance:
+        result = _run([key], instance)
+    assert result.success
+    (event,) = result.get_asset_materialization_events()
+    metadata = event.event_specific_data.materialization.metadata
+    assert metadata["dropped_fields"].value == {"landpads": ["surprise"]}
+    assert metadata["rows_loaded"].value == 7
+    check = _checks(result)[key]
+    assert not check.passed and check.severity == AssetCheckSeverity.WARN
+    assert "surprise" in (check.description or "")
+    assert check.metadata["dropped_fields"].value == {"landpads": ["surprise"]}
+
+
+def test_records_with_every_final_state_field_are_loaded_with_nothing_dropped(built, mirror, query):
+    """The API's final models give landing and launch pads `images`: loaded, nothing dropped,
+    and carried to staging as `image_urls`."""
+    large = ["https://i.imgur.com/pad-1.png", "https://i.imgur.com/pad-2.png"]
+    keys = [AssetKey(["spacex_raw", "landpads"]), AssetKey(["spacex_raw", "launchpads"])]
+    for resource in ("landpads", "launchpads"):
+        mirror.faults.add(
+            add_fields={"images": {"large": large}}, times=50, path_contains=f"/{resource}"
+        )
+    try:
+        with DagsterInstance.ephemeral() as instance:
+            result = _run(keys, instance)
+        assert result.success
+        for event in result.get_asset_materialization_events():
+            assert event.event_specific_data.materialization.metadata["dropped_fields"].value == {}
+        checks = _checks(result)
+        assert all(checks[key].passed for key in keys)
+        for resource, model in (("landpads", "landpad"), ("launchpads", "launchpad")):
+            rows = query(f"select image_urls from spacex_staging.stg_spacex__{resource}")
+            assert rows and all(urls == large for (urls,) in rows), model
+    finally:
+        for resource in ("landpads", "launchpads"):  # back to the recording for later modules
+            query(f"update spacex_raw.{resource} set images = null")
 
 
 def test_a_failed_meltano_run_fails_the_step_with_its_errors(built, mirror):

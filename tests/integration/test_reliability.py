@@ -11,7 +11,9 @@ Behaviours this file pins down (and documents):
   the tap's JSON-schema validation allows extra properties, and the Singer SDK drops the field
   before emitting the record, logging ``Properties ('<field>',) were present in the '<stream>'
   stream but not found in catalog schema. Ignoring.`` So the new field is never loaded (no new
-  column) but it is not silent either: the warning is in the run's log. A value that becomes
+  column) but it is not silent either: the warning is in the run's log, and through Dagster on
+  the raw asset (``dropped_fields`` metadata, the ``no_dropped_fields`` check: see
+  ``test_dagster.py``). A value that becomes
   ``null`` in a nullable column is accepted and *overwrites* the previous value (upsert: the raw
   layer mirrors what the API said last); the next clean run restores it.
 * **Empty collection.** ``{"docs": [], "totalDocs": 0}`` is a valid answer: the stream syncs zero

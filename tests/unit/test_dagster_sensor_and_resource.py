@@ -130,6 +130,83 @@ def test_meltano_json_logs_become_dagster_events_at_their_level():
     assert list(errors) == ["[meltano] Extractor failed"]
 
 
+def _sdk_dropped_fields_warning(stream: str, record: dict, schema: dict) -> str:
+    """The exact warning the installed Singer SDK logs when it drops fields of ``record``."""
+    import logging
+
+    from singer_sdk.helpers import _typing, conform
+
+    class Capture(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    logger = logging.getLogger(f"drift-test-{stream}")
+    handler = Capture()
+    logger.addHandler(handler)
+    try:
+        _typing.conform_record_data_types(
+            stream, record, schema, conform.TypeConformanceLevel.RECURSIVE, logger
+        )
+    finally:
+        logger.removeHandler(handler)
+    (message,) = [m for m in handler.messages if "catalog schema" in m]
+    return message
+
+
+def test_the_sdk_warning_for_dropped_fields_is_parsed():
+    from dagster_spacex.resources.meltano import parse_dropped_fields
+
+    schema = {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "links": {"type": "object", "properties": {}}},
+    }
+    record = {"id": "a", "images": {"large": []}, "links": {"x": 1}}
+    message = _sdk_dropped_fields_warning("landpads", record, schema)
+    assert parse_dropped_fields(message) == ("landpads", ["images", "links.x"])
+    old_sdk = "Property 'images' was present in the 'launchpads' stream but not found in catalog "
+    assert parse_dropped_fields(old_sdk + "schema. Ignoring.") == ("launchpads", ["images"])
+    assert parse_dropped_fields("Retrying in 0.2s") is None
+
+
+def test_dropped_fields_are_collected_from_the_meltano_log():
+    from collections import deque
+
+    from dagster_spacex.resources.meltano import MeltanoResource
+
+    warning = (
+        "Properties ('images',) were present in the 'landpads' stream but not found in catalog "
+        "schema. Ignoring."
+    )
+    lines = [
+        json.dumps({"event": f"2026-01-01 | WARNING | tap | {warning}", "level": "info"}),
+        json.dumps({"event": warning.replace("'images',", "'images', 'x'"), "level": "warning"}),
+        warning.replace("landpads", "launchpads"),  # a plain-text line
+        json.dumps({"event": "Retrying in 0.2s", "level": "warning"}),
+    ]
+    dropped: dict[str, set[str]] = {}
+    for line in lines:
+        MeltanoResource._forward(NullLog(), line, {}, deque(), dropped)
+    assert dropped == {"landpads": {"images", "x"}, "launchpads": {"images"}}
+
+
+def test_the_dropped_fields_check_warns_naming_the_fields():
+    from dagster import AssetCheckSeverity, AssetKey
+
+    from dagster_spacex.assets.extract_load import dropped_fields_check_result
+
+    key = AssetKey(["spacex_raw", "landpads"])
+    failed = dropped_fields_check_result(key, "landpads", ["images"])
+    assert not failed.passed and failed.severity == AssetCheckSeverity.WARN
+    assert "images" in (failed.description or "")
+    assert failed.metadata["dropped_fields"].value == {"landpads": ["images"]}
+    passed = dropped_fields_check_result(key, "landpads", [])
+    assert passed.passed and passed.metadata["dropped_fields"].value == {}
+
+
 def test_a_run_while_another_holds_the_meltano_folder_fails_at_once(tmp_path):
     """The resource's lock: nothing is started while another run holds the folder, and the
     folder is free again once the holder has finished."""
