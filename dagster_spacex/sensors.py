@@ -99,6 +99,11 @@ def catalogue_fingerprint(
                 tap.__dict__[client].close()
 
 
+def utcnow() -> dt.datetime:
+    """The sensor's clock (a function, so tests can set the time of day)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def catalogue_tap_config() -> dict[str, object]:
     """tap-satcat's settings as Meltano passes them (spacex_elt.settings resolves them)."""
     c = load_settings().catalogue
@@ -129,7 +134,7 @@ def spacex_api_changed(context: SensorEvaluationContext) -> SensorResult | SkipR
         return SkipReason(f"SpaceX API unreachable at {api_url}: {err}")
     try:
         catalogue = catalogue_fingerprint(
-            catalogue_tap_config(), previous.get("catalogue"), dt.datetime.now(dt.timezone.utc)
+            catalogue_tap_config(), previous.get("catalogue"), utcnow()
         )
     except UpstreamUnavailable as err:
         return SkipReason(f"Satellite catalogue unreachable: {err}")

@@ -46,6 +46,11 @@ def test_change_sensor_runs_only_when_upstream_changed(mirror, monkeypatch):
 
 def test_change_sensor_sees_a_new_satellite_in_the_catalogue(mirror, monkeypatch):
     """Same SpaceX API, a larger catalogue (scaled: new NORAD numbers) -> a run is requested."""
+    import datetime as dt
+
+    # 18:00 UTC: inside Space-Track's daily SATCAT window, whatever time the test runs
+    evening = dt.datetime(2026, 11, 28, 18, 0, tzinfo=dt.timezone.utc)
+    monkeypatch.setattr(sensors, "utcnow", lambda: evening)
     _point_at(monkeypatch, mirror)
     first = _evaluate_sensor(None)
     catalogue = json.loads(first.cursor)["catalogue"]
