@@ -341,7 +341,7 @@ def loader_alone(settings, work: Path, recorded: Path, schema: str, env: dict) -
 
 
 def report_step(name: str, step: dict[str, Any]) -> None:
-    line = f"  {name:<20} {step['seconds']:8.2f}s"
+    line = f"  {name:<22} {step['seconds']:8.2f}s"
     if "records" in step:
         line += f"  {step['records']} records"
     if step.get("peak_rss_mb"):
