@@ -20,3 +20,12 @@
 {% macro json_bool(expr, key) -%}
     ({{ expr }} ->> '{{ key }}')::boolean
 {%- endmacro %}
+
+
+{# The API's `images` object ({"large": [url, ...]}) as a text[] of URLs (null when absent). #}
+{% macro image_urls(column) -%}
+    case
+        when jsonb_typeof({{ column }}::jsonb -> 'large') = 'array'
+            then array(select jsonb_array_elements_text({{ column }}::jsonb -> 'large'))
+    end
+{%- endmacro %}

@@ -22,10 +22,7 @@ renamed as (
         details,
         rockets                                 as rocket_ids,
         launches                                as launch_ids,
-        case
-            when jsonb_typeof(images::jsonb -> 'large') = 'array'
-                then array(select jsonb_array_elements_text(images::jsonb -> 'large'))
-        end                                     as image_urls,
+        {{ image_urls('images') }}              as image_urls,
         _sdc_batched_at                         as loaded_at,
         {{ transformation_updated_at() }}       as transformation_updated_at
     from source
