@@ -61,7 +61,11 @@ def settings(
         "SPACEX_PG_PORT": str(free_port()),
         "SPACEX_PG_DATA_DIR": str(data_dir),
         "SPACEX_PG_DATABASE": "spacex_test",
+        # Every recorded API from the session's mirror, never the default port of a developer's
+        # own `spacex mirror start`.
         "SPACEX_API_URL": mirror_server.url,
+        "SPACEX_SPACETRACK_URL": mirror_server.base_url,
+        "SPACEX_CELESTRAK_URL": mirror_server.base_url,
     }
     saved = {k: os.environ.get(k) for k in overrides}
     os.environ.update(overrides)
