@@ -18,7 +18,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup run test test-fast dev stop clean lint answer benchmark services
+.PHONY: help setup run test test-fast dev stop clean lint answer benchmark services docs
 
 help:
 	@echo "make run        set up, start PostgreSQL + the API mirror, materialize every asset, print the answer"
@@ -26,6 +26,7 @@ help:
 	@echo "make test-fast  only the unit tests (no database, no Meltano/dbt/Dagster run; seconds)"
 	@echo "make dev        Dagster UI on http://127.0.0.1:3000"
 	@echo "make answer     print the answer from the current marts"
+	@echo "make docs       the dbt docs site as one file: dbt_spacex/target/static_index.html"
 	@echo "make benchmark  measure speed and memory (scripts/benchmark.py)"
 	@echo "make lint       ruff (lint + format) and mypy"
 	@echo "make stop       stop PostgreSQL and the mirror;  make clean  remove all local state"
@@ -38,14 +39,15 @@ $(STAMP): pyproject.toml constraints.txt $(PACKAGES:%=%/pyproject.toml)
 	$(BIN)/python -m pip install --quiet -c constraints.txt $(PACKAGES:%=-e ./%) -e '.[dev]'
 	touch $@
 
-$(PLUGINS): $(STAMP) meltano_project/meltano.yml spacex_tap/pyproject.toml satcat_tap/pyproject.toml
+$(PLUGINS): $(STAMP) meltano_project/meltano.yml spacex_tap/pyproject.toml satcat_tap/pyproject.toml meltano_project/plugins/target-postgres-spacex/pyproject.toml
 	cd meltano_project && $(SPACEX) exec -- $(BIN)/meltano install
 	touch $@
 
-DBT_SOURCES := $(shell find dbt_spacex/models dbt_spacex/tests dbt_spacex/macros -type f 2>/dev/null) dbt_spacex/dbt_project.yml
+DBT_SOURCES := $(shell find dbt_spacex/models dbt_spacex/tests dbt_spacex/macros -type f 2>/dev/null) dbt_spacex/dbt_project.yml dbt_spacex/selectors.yml
 
+# dagster-dbt's own preparation of the project Dagster loads (dbt deps + dbt parse).
 $(MANIFEST): $(STAMP) $(DBT_SOURCES)
-	cd dbt_spacex && $(SPACEX) exec -- $(BIN)/dbt parse --quiet
+	PATH="$(BIN):$$PATH" $(SPACEX) exec -- $(BIN)/dagster-dbt project prepare-and-package --file dagster_spacex/project.py > /dev/null
 	touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: dagster_spacex/dagster.yaml
@@ -76,6 +78,13 @@ dev: services
 
 answer: setup
 	$(SPACEX) answer
+
+# The dbt docs site (models, columns, tests, lineage, owners) as ONE self-contained HTML file that
+# opens without a server. The catalog (column types, row counts) is read from the warehouse, so
+# the services must be up; after `make run` it describes the built models.
+docs: services
+	cd dbt_spacex && $(SPACEX) exec -- $(BIN)/dbt docs generate --static
+	@echo "dbt docs: dbt_spacex/target/static_index.html"
 
 benchmark: setup
 	$(SPACEX) exec -- $(BIN)/python scripts/benchmark.py

@@ -11,6 +11,7 @@ from dagster_dbt import DbtCliResource
 from dagster_spacex.assets.answer import starlink_42k_answer
 from dagster_spacex.assets.extract_load import meltano_extract_load
 from dagster_spacex.assets.transform import dbt_spacex_models
+from dagster_spacex.checks import RAW_CHECKS
 from dagster_spacex.jobs import spacex_elt_job
 from dagster_spacex.project import dbt_project
 from dagster_spacex.resources.meltano import MeltanoResource
@@ -20,6 +21,7 @@ from dagster_spacex.sensors import spacex_api_changed, spacex_run_failed
 
 defs = Definitions(
     assets=[meltano_extract_load, dbt_spacex_models, starlink_42k_answer],
+    asset_checks=RAW_CHECKS,
     jobs=[spacex_elt_job],
     schedules=[daily_spacex_elt],
     sensors=[spacex_api_changed, spacex_run_failed],

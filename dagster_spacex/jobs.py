@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dagster import AssetSelection, define_asset_job
 
+from dagster_spacex.hooks import say_why_the_step_failed
 from dagster_spacex.project import EXTRACT_LOADS, MELTANO_JOB, TRANSFORM_BLOCK
 from dagster_spacex.resources.meltano import meltano_job_tasks
 from spacex_elt.settings import MELTANO_PROJECT_DIR
@@ -32,6 +33,7 @@ check_meltano_job_matches()
 spacex_elt_job = define_asset_job(
     name=MELTANO_JOB,
     selection=AssetSelection.all(),
+    hooks={say_why_the_step_failed},
     description="Meltano extract-load of every SpaceX API resource and of the satellite "
     "catalogue, `dbt build` of every model "
     "(tests as asset checks), then the 42,000-satellite answer. Same steps as the Meltano job "

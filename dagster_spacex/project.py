@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from dagster_dbt import DbtProject
 
 from spacex_elt.settings import DBT_PROJECT_DIR
+from tap_satcat.streams import PROVENANCE_STREAM as SATCAT_PROVENANCE
 from tap_satcat.streams import STREAM_TYPES as SATCAT_STREAM_TYPES
-from tap_spacex.resources import NAMES
+from tap_spacex.resources import NAMES, RESOURCES
+from tap_spacex.streams import PROVENANCE_STREAM
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,8 @@ class ExtractLoad:
     raw_source: str
     streams: tuple[str, ...]
     upstream: str
+    #: Streams that should never come back empty (their raw assets check rows loaded > 0).
+    collections: tuple[str, ...] = ()
 
     @property
     def blocks(self) -> tuple[str, str]:
@@ -31,23 +35,37 @@ class ExtractLoad:
 
 
 SPACEX_EL = ExtractLoad(
-    "tap-spacex", "target-postgres", "spacex_raw", tuple(sorted(NAMES)), "the SpaceX API"
+    "tap-spacex",
+    "target-postgres",
+    "spacex_raw",
+    # the API's resources, and what the tap recorded about each run (its provenance)
+    (*sorted(NAMES), PROVENANCE_STREAM),
+    "the SpaceX API",
+    collections=tuple(sorted(r.name for r in RESOURCES if r.is_collection)),
 )
 SATCAT_EL = ExtractLoad(
     "tap-satcat",
     "target-postgres",
     "satcat_raw",
-    tuple(sorted(stream.name for stream in SATCAT_STREAM_TYPES)),
+    (
+        *sorted(s.name for s in SATCAT_STREAM_TYPES if s.name != SATCAT_PROVENANCE),
+        SATCAT_PROVENANCE,
+    ),
     "the satellite catalogue (Space-Track SATCAT, or CelesTrak without an account)",
+    # None: each run reads one of the two catalogues (setting `source`), the other stays empty.
 )
 EXTRACT_LOADS: tuple[ExtractLoad, ...] = (SPACEX_EL, SATCAT_EL)
 
-# Kept for the SpaceX API's assets and sensor.
+# Kept for the SpaceX API's assets and sensor: the API's resources (not the provenance table).
 RAW_SOURCE = SPACEX_EL.raw_source
-STREAMS = SPACEX_EL.streams
+STREAMS = tuple(sorted(NAMES))
 
 # The Meltano job in meltano.yml is the single definition of the pipeline's steps.
 MELTANO_JOB = "spacex_elt"
 TRANSFORM_BLOCK = "dbt-postgres:build"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# `dagster dev` re-parses the dbt project at every code reload, so a model edited in the editor
+# shows at once; elsewhere the manifest comes from `dagster-dbt project prepare-and-package`
+# (the Makefile and the Dockerfile).
+dbt_project.prepare_if_dev()

@@ -111,6 +111,15 @@ def loader_config(settings: Any, schema: str) -> dict[str, Any]:
     return config
 
 
+def loader_executable() -> str:
+    """The loader's executable as meltano.yml names it (the pinned release's wrapper)."""
+    import yaml
+
+    project = yaml.safe_load((MELTANO_DIR / "meltano.yml").read_text())
+    (loader,) = [p for p in project["plugins"]["loaders"] if p["name"] == "target-postgres"]
+    return str(loader.get("executable") or loader["name"])
+
+
 def measure(
     cmd: list[str],
     *,
@@ -332,7 +341,7 @@ def loader_alone(settings, work: Path, recorded: Path, schema: str, env: dict) -
         conn.execute(f"drop schema if exists {schema} cascade")
     with recorded.open() as source:
         loader = measure(
-            [str(TARGET_BIN / "target-postgres"), "--config", str(target_cfg)],
+            [str(TARGET_BIN / loader_executable()), "--config", str(target_cfg)],
             env=env,
             stdin=source,
         )

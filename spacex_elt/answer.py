@@ -4,22 +4,22 @@ One reader serves the ``spacex answer`` command and the Dagster answer asset, so
 Every number comes from the marts (``starlink_42k_forecast``, ``starlink_forecast_path``,
 ``starlink_forecast_backtest``, ``starlink_in_orbit_daily``; ``starlink_source_reconciliation`` for
 the SpaceX API's own last date when the catalogue is the satellite source): no forecast arithmetic
-is done here, only reading, formatting and the choice of words. The sources' extraction times come
-from the raw tables' ``_sdc_extracted_at``.
+is done here, only reading, formatting and the choice of words. Where each source was read from,
+when, how many records and, when the server said it serves a recording, the recording's date,
+come from ``starlink_data_provenance``: what the taps recorded at load time (their
+``extract_provenance`` stream), never constants or the current settings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
-from psycopg import sql
 from psycopg.rows import dict_row
 
 from spacex_elt.postgres import connect
@@ -35,6 +35,7 @@ ANSWER_MARTS = (
     "starlink_forecast_backtest",
     "starlink_in_orbit_daily",
     "starlink_source_reconciliation",
+    "starlink_data_provenance",
 )
 
 #: Space-Track's User Agreement asks that the source be named wherever its data is shown.
@@ -53,30 +54,38 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 @dataclass
 class Source:
-    """Where part of the answer's data came from."""
+    """Where part of the answer's data came from, as the tap recorded it when it loaded it."""
 
     key: str  # spacex_api, spacetrack_satcat or celestrak_satcat
     name: str
     role: str  # what the answer takes from it
-    url: str
-    extracted_at: dt.datetime | None  # latest _sdc_extracted_at of its raw table(s), UTC
+    url: str | None  # the base URL the loaded records were read from (None: not recorded)
+    extracted_at: dt.datetime | None  # when that extract finished, UTC
     data_through: dt.date | None  # the source's own latest date in the data
     attribution: str | None = None
+    #: what the server said it serves (a recording; None from a live API)
+    recording: str | None = None
+    recording_date: dt.date | None = None
+    records: int | None = None  # records read by that extract
 
     @property
     def local_mirror(self) -> bool:
-        return (urlsplit(self.url).hostname or "") in LOCAL_HOSTS
+        return (urlsplit(self.url or "").hostname or "") in LOCAL_HOSTS
 
     def line(self) -> str:
-        where = self.url + (
-            " (recorded responses served by the local mirror)" if self.local_mirror else ""
-        )
+        where = self.url or "source URL not recorded (loaded before provenance was kept)"
+        if self.recording_date:
+            where += f" (serves a recording of {self.recording_date}: {self.recording})"
+        elif self.recording:
+            where += f" (serves a recording: {self.recording})"
         through = f"data through {self.data_through}" if self.data_through else "data through n/a"
         extracted = (
             f"extracted {self.extracted_at:%Y-%m-%d %H:%M} UTC"
             if self.extracted_at
             else "extraction time n/a"
         )
+        if self.records is not None:
+            extracted += f", {self.records:,} records"
         text = f"{self.role}: {self.name}, {where}; {through}; {extracted}"
         return f"{text}. {self.attribution}" if self.attribution else text
 
@@ -146,47 +155,50 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _source_url(settings: Settings, key: str) -> str:
-    """The source's URL from the CURRENT settings.
-
-    This is what the product is configured to read now, not necessarily what the loaded rows were
-    read from: recording each load's own URL with the data (load-time provenance) is issue 12's
-    work.
-    """
-    if key == SPACETRACK:
-        from tap_satcat.tap import SPACETRACK_URL
-
-        return settings.catalogue.spacetrack_url or SPACETRACK_URL
-    if key == CELESTRAK:
-        from tap_satcat.tap import CELESTRAK_URL
-
-        return settings.catalogue.celestrak_url or CELESTRAK_URL
-    return settings.api_url
+def _provenance(cur: psycopg.Cursor[Any], marts: str) -> dict[str, dict[str, Any]]:
+    """source -> its latest extract as the tap recorded it (``starlink_data_provenance``)."""
+    relation = f"{marts}.starlink_data_provenance"
+    if not _relation_exists(cur, relation):
+        return {}
+    rows = cur.execute(f"select * from {relation}").fetchall()
+    return {row["source"]: row for row in rows}
 
 
-def _max_extracted_at(
-    cur: psycopg.Cursor[Any], schema: str, tables: Iterable[str]
-) -> dt.datetime | None:
-    """The latest ``_sdc_extracted_at`` over those of ``tables`` that exist (None if none does)."""
-    present = [
-        row["table_name"]
-        for row in cur.execute(
-            "select table_name from information_schema.columns where table_schema = %s "
-            "and column_name = '_sdc_extracted_at' and table_name = any(%s) order by table_name",
-            (schema, list(tables)),
-        ).fetchall()
-    ]
-    if not present:
+def _utc(value: Any) -> dt.datetime | None:
+    if not isinstance(value, dt.datetime):
         return None
-    union = sql.SQL(" union all ").join(
-        sql.SQL("select max(_sdc_extracted_at) as at from {}").format(sql.Identifier(schema, t))
-        for t in present
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)  # loaded as UTC
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10]) if value else None
+
+
+def _source(
+    provenance: dict[str, dict[str, Any]],
+    key: str,
+    role: str,
+    data_through: dt.date | None,
+    attribution: str | None = None,
+) -> Source:
+    row = provenance.get(key) or {}
+    records = row.get("records_total")
+    return Source(
+        key,
+        SOURCE_NAMES.get(key, key),
+        role,
+        row.get("base_url"),
+        _utc(row.get("finished_at")),
+        data_through,
+        attribution,
+        recording=row.get("recording"),
+        recording_date=_as_date(row.get("recording_date")),
+        records=None if records is None else int(records),
     )
-    row = cur.execute(sql.SQL("select max(at) as at from ({}) loads").format(union)).fetchone()
-    value = row["at"] if row else None
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)  # target-postgres writes UTC
-    return value
 
 
 def _relation_exists(cur: psycopg.Cursor[Any], name: str) -> bool:
@@ -195,28 +207,15 @@ def _relation_exists(cur: psycopg.Cursor[Any], name: str) -> bool:
 
 
 def _sources(
-    cur: psycopg.Cursor[Any], settings: Settings, marts: str, satellite_source: str, as_of: dt.date
+    cur: psycopg.Cursor[Any], marts: str, satellite_source: str, as_of: dt.date
 ) -> list[Source]:
-    from tap_spacex.resources import RESOURCES
-
-    spacex_extracted = _max_extracted_at(cur, settings.raw_schema, [r.name for r in RESOURCES])
+    provenance = _provenance(cur, marts)
     if satellite_source == SPACEX_API:
-        return [
-            Source(
-                SPACEX_API,
-                SOURCE_NAMES[SPACEX_API],
-                "Satellites and launches",
-                _source_url(settings, SPACEX_API),
-                spacex_extracted,
-                as_of,
-            )
-        ]
-    catalogue = Source(
+        return [_source(provenance, SPACEX_API, "Satellites and launches", as_of)]
+    catalogue = _source(
+        provenance,
         satellite_source,
-        SOURCE_NAMES.get(satellite_source, satellite_source),
         "Satellites (launch and decay dates)",
-        _source_url(settings, satellite_source),
-        _max_extracted_at(cur, settings.catalogue.raw_schema, [satellite_source]),
         as_of,
         SPACETRACK_ATTRIBUTION if satellite_source == SPACETRACK else None,
     )
@@ -228,16 +227,9 @@ def _sources(
         row = cur.execute(f"select max(spacex_as_of_date) as d from {reconciliation}").fetchone()
         spacex_through = row["d"] if row else None
     sources = [catalogue]
-    if spacex_extracted or spacex_through:
+    if SPACEX_API in provenance or spacex_through:
         sources.append(
-            Source(
-                SPACEX_API,
-                SOURCE_NAMES[SPACEX_API],
-                "Launch names and satellite versions",
-                _source_url(settings, SPACEX_API),
-                spacex_extracted,
-                spacex_through,
-            )
+            _source(provenance, SPACEX_API, "Launch names and satellite versions", spacex_through)
         )
     return sources
 
@@ -279,7 +271,7 @@ def load_answer(settings: Settings | None = None, today: dt.date | None = None) 
         first = scenarios[0]
         as_of = first["as_of_date"]
         satellite_source = first.get("satellite_source") or SPACEX_API
-        sources = _sources(cur, s, marts, satellite_source, as_of)
+        sources = _sources(cur, marts, satellite_source, as_of)
     today = today or dt.datetime.now(dt.timezone.utc).date()
     drop = {"transformation_updated_at"}
     rank = {row["scenario"]: row["headline_rank"] for row in scenarios}
@@ -463,8 +455,10 @@ def stale_note(answer: Answer) -> str | None:
     why = ""
     if answer.satellite_source == SPACEX_API:
         why = " (the public SpaceX API stopped updating in 2022)"
-    elif any(s.local_mirror for s in answer.sources if s.key == answer.satellite_source):
-        why = " (the catalogue was read from the local mirror's recording; prod reads the live one)"
+    elif recorded := next(
+        (s for s in answer.sources if s.key == answer.satellite_source and s.recording_date), None
+    ):
+        why = f" (the catalogue was read from a recording of {recorded.recording_date})"
     return (
         f"NOTE: the data is {answer.days_behind_today:,} days old{why}; the projection "
         "extrapolates from that date, not from today."

@@ -20,8 +20,10 @@ from typing import TextIO
 from spacex_elt.settings import LOCAL_STATE_DIR, subprocess_env
 
 JOB = "spacex_elt"
+PROGRESS_EVERY = 10
 COMMAND = ["job", "execute", "-m", "dagster_spacex.definitions", "-j", JOB]
 _EVENT = re.compile(r" - (?P<step>[\w.]+) - (?P<event>STEP_START|STEP_SUCCESS|STEP_FAILURE) - ")
+_CAUSE = re.compile(r"FAILED step (?P<step>[\w.]+): (?P<why>.*)")
 _DURATION = re.compile(r" in (?P<took>[\d.]+m?s)\.")
 #: Where a failure's own explanation ends in Dagster's output.
 _TRACE_START = ("Stack Trace:", "The above exception")
@@ -34,15 +36,26 @@ class Progress:
     out: TextIO
     failed_steps: list[str] = field(default_factory=list)
     failure_lines: list[str] = field(default_factory=list)
+    #: "<step>: <its own error>", from the job's failure hook (dagster_spacex.hooks)
+    causes: list[str] = field(default_factory=list)
+    materialized: int = 0
     _collecting: bool = False
 
     def feed(self, line: str) -> None:
+        if (cause := _CAUSE.search(line)) and len(self.causes) < 5:
+            self.causes.append(f"{cause['step']}: {cause['why'].strip()}")
         if self._collecting:
             if line.startswith(_TRACE_START) or _EVENT.search(line) or " - RUN_" in line:
                 self._collecting = False
             elif line.strip() and len(self.failure_lines) < 25:
                 self.failure_lines.append(line.rstrip())
                 return
+        if " - ASSET_MATERIALIZATION - " in line:
+            # A progress indication during the long steps (dbt builds ~40 models).
+            self.materialized += 1
+            if self.materialized % PROGRESS_EVERY == 0:
+                self._say(f"    ... {self.materialized} assets materialized")
+            return
         match = _EVENT.search(line)
         if match:
             step, event = match["step"], match["event"]
@@ -108,5 +121,7 @@ def run_job(verbose: bool = False, out: TextIO = sys.stdout) -> int:
     print(f"The {JOB} job FAILED (step: {steps}) after {took:.0f} s.", file=out)
     for line in progress.failure_lines[-15:]:
         print(f"  | {line}", file=out)
+    for cause in progress.causes:
+        print(f"Cause: {cause}", file=out)
     print(f"More in {path}", file=out, flush=True)
     return code or 1

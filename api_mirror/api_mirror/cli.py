@@ -6,6 +6,7 @@ import argparse
 import errno
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from api_mirror.server import MirrorServer
@@ -36,6 +37,25 @@ def main(argv: list[str] | None = None) -> int:
         metavar="RESOURCE=FACTOR",
         help="multiply a collection with synthetic copies, e.g. --scale starlink=10",
     )
+    parser.add_argument(
+        "--spacex-data-dir",
+        type=Path,
+        metavar="DIR",
+        help="serve another SpaceX API recording: a folder laid out like api_mirror/spacex/data "
+        "(<resource>.json, launches_<view>.json)",
+    )
+    parser.add_argument(
+        "--spacex-recording-date",
+        metavar="YYYY-MM-DD",
+        help="its date, sent as X-Recording-Date (default: the bundled recording's, 2021-04-22; "
+        "none with --spacex-data-dir)",
+    )
+    parser.add_argument(
+        "--spacex-recording",
+        metavar="TEXT",
+        help="what it is, sent as X-Recording (default: the bundled recording's description, or "
+        "the folder's path)",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log one line per request")
     parser.add_argument(
         "--print-url",
@@ -45,8 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         scale = parse_scale(args.scale)
-        mirror = MirrorServer(args.host, args.port, scale=scale, log_requests=not args.quiet)
-    except (argparse.ArgumentTypeError, ValueError) as exc:
+        mirror = MirrorServer(
+            args.host,
+            args.port,
+            scale=scale,
+            log_requests=not args.quiet,
+            spacex_data_dir=args.spacex_data_dir,
+            spacex_recording_date=args.spacex_recording_date,
+            spacex_recording=args.spacex_recording,
+        )
+    except (argparse.ArgumentTypeError, ValueError, OSError) as exc:
         print(f"api-mirror: error: {exc}", file=sys.stderr)
         return 2
     try:

@@ -27,7 +27,11 @@ class Fault:
     else if ``truncate`` send the real answer's headers and half its body, then close the
     connection; otherwise (delay only) answer normally. ``add_fields`` merges its keys into every
     record of a good JSON answer (each of a query's ``docs``, each item of a list, or the single
-    object): the API grew fields the tap does not know (schema drift).
+    object): the API grew fields the tap does not know (schema drift). ``remove_ids`` drops the
+    records whose ``id`` (SpaceX API) or ``NORAD_CAT_ID`` (Space-Track, CelesTrak) is listed from
+    a good JSON answer (a query's ``docs``, with ``totalDocs`` lowered to match, or the items of a
+    list; a single object is left as it is): records deleted upstream. A paged collection is one
+    request per page, so give ``times`` enough uses for every page.
     """
 
     times: int = 1
@@ -41,6 +45,7 @@ class Fault:
     not_json: bool = False
     wrong_shape: bool = False
     add_fields: dict[str, Any] | None = None
+    remove_ids: list[str | int] | None = None
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method.upper() != method.upper():
@@ -49,6 +54,19 @@ class Fault:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _records_of(body: Any) -> list[Any]:
+    """The records of a JSON answer: a query envelope's ``docs``, a list's items, or the object."""
+    if isinstance(body, dict) and isinstance(body.get("docs"), list):
+        return body["docs"]
+    if isinstance(body, list):
+        return body
+    return [body]
+
+
+def _encoded(body: Any) -> bytes:
+    return json.dumps(body, separators=(",", ":")).encode("utf-8")
 
 
 def with_added_fields(raw: bytes, fields: dict[str, Any]) -> bytes:
@@ -61,16 +79,41 @@ def with_added_fields(raw: bytes, fields: dict[str, Any]) -> bytes:
         body = json.loads(raw)
     except ValueError:
         return raw
-    if isinstance(body, dict) and isinstance(body.get("docs"), list):
-        records = body["docs"]
-    elif isinstance(body, list):
-        records = body
-    else:
-        records = [body]
-    for record in records:
+    for record in _records_of(body):
         if isinstance(record, dict):
             record.update(copy.deepcopy(fields))
-    return json.dumps(body, separators=(",", ":")).encode("utf-8")
+    return _encoded(body)
+
+
+def _record_key(record: Any) -> str | None:
+    if not isinstance(record, dict):
+        return None
+    key = record.get("id", record.get("NORAD_CAT_ID"))
+    return None if key is None else str(key)
+
+
+def without_records(raw: bytes, ids: list[str | int]) -> bytes:
+    """``raw`` (a JSON answer) without the records whose ``id`` or ``NORAD_CAT_ID`` is in ``ids``.
+
+    Ids compare as text, so ``25544`` and ``"25544"`` are the same NORAD number (Space-Track sends
+    strings, CelesTrak integers). A query envelope's ``totalDocs`` drops by the number removed;
+    a single object and a body that is not JSON are returned unchanged.
+    """
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return raw
+    paged = isinstance(body, dict) and isinstance(body.get("docs"), list)
+    if not (paged or isinstance(body, list)):
+        return raw  # a single object (or "" of a login): nothing that can disappear
+    records = _records_of(body)
+    gone = {str(i) for i in ids}
+    kept = [record for record in records if _record_key(record) not in gone]
+    removed = len(records) - len(kept)
+    records[:] = kept
+    if isinstance(body, dict) and isinstance(body.get("totalDocs"), int):
+        body["totalDocs"] -= removed
+    return _encoded(body)
 
 
 class FaultInjector:
@@ -94,6 +137,7 @@ class FaultInjector:
         wrong_shape: bool = False,
         method: str | None = None,
         add_fields: dict[str, Any] | None = None,
+        remove_ids: list[str | int] | None = None,
     ) -> Fault:
         """Add a rule for the next ``times`` matching requests and return it."""
         if times < 1:
@@ -102,6 +146,11 @@ class FaultInjector:
             raise ValueError(f"invalid HTTP status {status}")
         if add_fields is not None and not isinstance(add_fields, dict):
             raise ValueError("add_fields must be a JSON object")
+        if remove_ids is not None and (
+            not isinstance(remove_ids, list)
+            or not all(isinstance(i, (str, int)) and not isinstance(i, bool) for i in remove_ids)
+        ):
+            raise ValueError("remove_ids must be a list of ids (strings or integers)")
         fault = Fault(
             times=int(times),
             path_contains=path_contains,
@@ -114,6 +163,7 @@ class FaultInjector:
             not_json=bool(not_json),
             wrong_shape=bool(wrong_shape),
             add_fields=None if add_fields is None else dict(add_fields),
+            remove_ids=None if remove_ids is None else list(remove_ids),
         )
         with self._lock:
             self._faults.append(fault)

@@ -69,12 +69,24 @@ class MirrorProcess:
 
 
 def command(
-    port: int = 0, host: str = "127.0.0.1", scale: dict[str, int] | None = None
+    port: int = 0,
+    host: str = "127.0.0.1",
+    scale: dict[str, int] | None = None,
+    *,
+    spacex_data_dir: Path | None = None,
+    spacex_recording_date: str | None = None,
+    spacex_recording: str | None = None,
 ) -> list[str]:
     cmd = [sys.executable, "-m", "api_mirror", "--host", host, "--port", str(port)]
     cmd += ["--quiet", "--print-url"]
     for name, factor in (scale or {}).items():
         cmd += ["--scale", f"{name}={factor}"]
+    if spacex_data_dir is not None:
+        cmd += ["--spacex-data-dir", str(spacex_data_dir)]
+    if spacex_recording_date is not None:
+        cmd += ["--spacex-recording-date", spacex_recording_date]
+    if spacex_recording is not None:
+        cmd += ["--spacex-recording", spacex_recording]
     return cmd
 
 
@@ -85,10 +97,26 @@ def spawn(
     log: IO[bytes] | int | None = None,
     detach: bool = False,
     timeout: float = 60,
+    *,
+    spacex_data_dir: Path | None = None,
+    spacex_recording_date: str | None = None,
+    spacex_recording: str | None = None,
 ) -> MirrorProcess:
-    """Start a mirror process and wait until it listens (scaling large data takes seconds)."""
+    """Start a mirror process and wait until it listens (scaling large data takes seconds).
+
+    ``spacex_data_dir`` (with its ``spacex_recording_date`` and ``spacex_recording``) serves
+    another SpaceX recording, as ``MirrorServer`` does.
+    """
+    cmd = command(
+        port,
+        host,
+        scale,
+        spacex_data_dir=spacex_data_dir,
+        spacex_recording_date=spacex_recording_date,
+        spacex_recording=spacex_recording,
+    )
     proc = subprocess.Popen(
-        command(port, host, scale),
+        cmd,
         stdout=subprocess.PIPE,
         stderr=log if log is not None else subprocess.DEVNULL,
         start_new_session=detach,

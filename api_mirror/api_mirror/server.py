@@ -11,13 +11,16 @@ answers the paths it owns (``route`` returns ``None`` for the others). Their pat
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qs
 
@@ -27,9 +30,36 @@ from api_mirror.faults import (
     Fault,
     FaultInjector,
     with_added_fields,
+    without_records,
 )
 
 CONTROL_PATH = "/__mirror__/faults"
+
+#: Response headers saying what a recorded API's answers come from, so a client (the taps'
+#: ``extract_provenance``) can record it: a human-readable description and the recording's date.
+#: A live API sends neither.
+RECORDING_HEADER = "X-Recording"
+RECORDING_DATE_HEADER = "X-Recording-Date"
+
+
+def recording_headers(recording: str, recording_date: str | None) -> dict[str, str]:
+    """The recording headers of an app (no date header for a recording without a date).
+
+    Raises ValueError for values HTTP cannot carry or a date that is not ``YYYY-MM-DD``.
+    """
+    if not recording or "\r" in recording or "\n" in recording:
+        raise ValueError(f"a recording's description must be one non-empty line: {recording!r}")
+    try:
+        recording.encode("latin-1")  # what http.server encodes header values with
+    except UnicodeEncodeError:
+        raise ValueError(f"a recording's description must be Latin-1: {recording!r}") from None
+    headers = {RECORDING_HEADER: recording}
+    if recording_date is not None:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", recording_date):
+            raise ValueError(f"a recording date must be YYYY-MM-DD, got {recording_date!r}")
+        date.fromisoformat(recording_date)  # a real day (ValueError otherwise)
+        headers[RECORDING_DATE_HEADER] = recording_date
+    return headers
 
 
 class Response:
@@ -136,9 +166,13 @@ class _Handler(BaseHTTPRequestHandler):
         mirror.log_line(method, self.path, response.status, started, fault)
 
     def _send_with_fault(self, response: Response, fault: Fault) -> None:
-        if fault.add_fields is not None and 200 <= response.status < 300:
+        good = 200 <= response.status < 300
+        if fault.remove_ids is not None and good:
+            kept = without_records(response.raw, fault.remove_ids)
+            response = Response(response.status, kept, response.headers)  # apps may cache theirs
+        if fault.add_fields is not None and good:
             merged = with_added_fields(response.raw, fault.add_fields)
-            response = Response(response.status, merged, response.headers)  # apps may cache theirs
+            response = Response(response.status, merged, response.headers)
         if fault.status is not None:
             body = fault.body.encode("utf-8") if fault.body is not None else None
             headers = {}
@@ -178,16 +212,35 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(response.raw)
 
 
-def default_apps(scale: dict[str, int] | None = None) -> list[MirrorApp]:
-    """Every recorded API this package serves; ``scale`` keys go to the app that owns them."""
+def default_apps(
+    scale: dict[str, int] | None = None,
+    *,
+    spacex_data_dir: Path | None = None,
+    spacex_recording_date: str | None = None,
+    spacex_recording: str | None = None,
+) -> list[MirrorApp]:
+    """Every recorded API this package serves; ``scale`` keys go to the app that owns them.
+
+    ``spacex_data_dir`` serves another SpaceX recording (a folder laid out like the bundled
+    ``spacex/data/``) with its own date and description (see :class:`SpaceXApp`).
+    """
     from api_mirror.spacetrack.api import SpaceTrackApp
     from api_mirror.spacex.api import SpaceXApp
 
     remaining = dict(scale or {})
-    apps: list[MirrorApp] = []
-    for app_type in (SpaceXApp, SpaceTrackApp):
-        owned = {k: remaining.pop(k) for k in list(remaining) if k in app_type.scalable()}
-        apps.append(app_type(owned))
+
+    def owned_by(app_type: Any) -> dict[str, int]:
+        return {k: remaining.pop(k) for k in list(remaining) if k in app_type.scalable()}
+
+    apps: list[MirrorApp] = [
+        SpaceXApp(
+            owned_by(SpaceXApp),
+            data_dir=spacex_data_dir,
+            recording_date=spacex_recording_date,
+            recording=spacex_recording,
+        ),
+        SpaceTrackApp(owned_by(SpaceTrackApp)),
+    ]
     if remaining:
         raise ValueError(f"cannot scale unknown resource(s): {', '.join(sorted(remaining))}")
     return apps
@@ -198,7 +251,9 @@ class MirrorServer:
 
     ``url`` is the SpaceX API's /v4 base URL (the tap's ``api_url``); ``base_url`` is the bare
     ``http://host:port`` (Space-Track's base URL). ``faults`` injects failures; ``request_log``
-    lists ``(method, path, body)`` of every API request handled.
+    lists ``(method, path, body)`` of every API request handled. ``spacex_data_dir``,
+    ``spacex_recording_date`` and ``spacex_recording`` serve another SpaceX recording (e.g. a
+    test's modified copy of the bundled one) instead of the bundled 2021-04-22 one.
     """
 
     def __init__(
@@ -209,10 +264,22 @@ class MirrorServer:
         log_requests: bool = False,
         log_stream: Any = None,
         apps: Iterable[MirrorApp] | None = None,
+        *,
+        spacex_data_dir: Path | None = None,
+        spacex_recording_date: str | None = None,
+        spacex_recording: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
-        self.apps: list[MirrorApp] = list(apps) if apps is not None else default_apps(scale)
+        if apps is not None:
+            self.apps: list[MirrorApp] = list(apps)
+        else:
+            self.apps = default_apps(
+                scale,
+                spacex_data_dir=spacex_data_dir,
+                spacex_recording_date=spacex_recording_date,
+                spacex_recording=spacex_recording,
+            )
         self.faults = FaultInjector()
         self.request_log: list[tuple[str, str, Any]] = []
         self.log_requests = log_requests
@@ -308,7 +375,15 @@ class MirrorServer:
         if fault is not None:
             kinds = [
                 k
-                for k in ("status", "delay", "truncate", "not_json", "wrong_shape", "add_fields")
+                for k in (
+                    "status",
+                    "delay",
+                    "truncate",
+                    "not_json",
+                    "wrong_shape",
+                    "add_fields",
+                    "remove_ids",
+                )
                 if getattr(fault, k)
             ]
             note = f" fault={'+'.join(kinds)}"

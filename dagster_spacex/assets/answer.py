@@ -1,9 +1,25 @@
 """The answer as an asset: the headline, every scenario, the backtest, the sources and the chart,
-in the Dagster UI (the same reader and renderer as ``spacex answer``)."""
+in the Dagster UI (the same reader and renderer as ``spacex answer``).
+
+It runs whenever the dbt step rebuilt the marts it reads, so it never shows an answer from
+another run than its marts. If one of those marts' own tests failed in this run (they run after
+the table changed, so they cannot stop it), the answer is still rebuilt from what the marts now
+hold, says so in its metadata, and then fails the run naming the checks.
+"""
 
 import base64
+from collections.abc import Iterator
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetCheckEvaluation,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    DagsterEventType,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 from dagster_dbt import get_asset_key_for_model
 
 from dagster_spacex.assets.transform import dbt_spacex_models
@@ -35,7 +51,8 @@ __all__ = ["ANSWER_MARTS", "starlink_42k_answer"]
     "sources with their attribution, and a chart of the in-orbit series with each scenario's "
     "path from starlink_forecast_path.",
 )
-def starlink_42k_answer(context: AssetExecutionContext) -> MaterializeResult:
+def starlink_42k_answer(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
+    failed = failed_mart_checks(context)
     answer = load_answer()
     png = chart_bytes(answer, "png")
     chart_path = LOCAL_STATE_DIR / "answer" / "starlink_42k.png"
@@ -46,7 +63,13 @@ def starlink_42k_answer(context: AssetExecutionContext) -> MaterializeResult:
     headline = answer.headline
     sources_md = "\n".join(f"* {source.line()}" for source in answer.sources)
     note = stale_note(answer)
-    return MaterializeResult(
+    if failed:
+        note = (
+            f"**Checks failed on the marts this answer reads: {', '.join(failed)}.** The "
+            "answer below is what those marts now hold; do not rely on it until they pass.\n\n"
+            + (note or "")
+        )
+    yield MaterializeResult(
         metadata={
             "as_of_date": str(answer.as_of_date),
             "satellite_source": answer.satellite_source,
@@ -70,5 +93,30 @@ def starlink_42k_answer(context: AssetExecutionContext) -> MaterializeResult:
             "chart_path": MetadataValue.path(str(chart_path)),
             "answer": MetadataValue.json(summary),
             "stale": answer.stale,
+            "failed_mart_checks": MetadataValue.json(failed),
         }
     )
+    if failed:
+        raise Failure(
+            description="The answer was rebuilt from its marts, but error-severity checks on "
+            f"them failed in this run: {', '.join(failed)}",
+            metadata={"failed_mart_checks": MetadataValue.json(failed)},
+        )
+
+
+def failed_mart_checks(context: AssetExecutionContext) -> list[str]:
+    """``mart:check`` for every error-severity check on an answer mart that failed in this run."""
+    records = context.instance.get_records_for_run(
+        context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+    ).records
+    failed = []
+    for record in records:
+        event = record.event_log_entry.dagster_event
+        evaluation = event.event_specific_data if event else None
+        if not isinstance(evaluation, AssetCheckEvaluation) or evaluation.passed:
+            continue
+        if evaluation.severity != AssetCheckSeverity.ERROR:
+            continue
+        if evaluation.asset_key.path[-1] in ANSWER_MARTS:
+            failed.append(f"{evaluation.asset_key.path[-1]}:{evaluation.check_name}")
+    return sorted(set(failed))

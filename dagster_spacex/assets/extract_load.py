@@ -12,6 +12,7 @@ rows are loaded, only the new field is missing). The README's "Schema drift" say
 """
 
 from collections.abc import Iterator
+from typing import Any
 
 from dagster import (
     AssetCheckKey,
@@ -23,8 +24,13 @@ from dagster import (
     AssetSpec,
     MaterializeResult,
     MetadataValue,
+    TableColumn,
+    TableSchema,
     multi_asset,
 )
+
+# Public in dagster-dbt's use, not re-exported by dagster's top level in 1.13.
+from dagster._core.definitions.metadata import TableMetadataSet
 
 from dagster_spacex.project import EXTRACT_LOADS, SATCAT_EL, SPACEX_EL, ExtractLoad
 from dagster_spacex.resources.meltano import MeltanoResource
@@ -37,8 +43,15 @@ def raw_asset_key(stream: str, el: ExtractLoad = SPACEX_EL) -> AssetKey:
     return AssetKey([el.raw_source, stream])
 
 
+#: Every raw asset, in the job's order.
+RAW_ASSET_KEYS: tuple[AssetKey, ...] = tuple(
+    raw_asset_key(stream, el) for el in EXTRACT_LOADS for stream in el.streams
+)
+
 #: The asset check on every raw asset: the API sent no field that the stream's schema lacks.
 DROPPED_FIELDS_CHECK = "no_dropped_fields"
+#: The asset check on every collection's raw asset: this run loaded at least one row.
+ROWS_LOADED_CHECK = "rows_loaded"
 
 
 def dropped_fields_check_spec(key: AssetKey) -> AssetCheckSpec:
@@ -68,10 +81,52 @@ def dropped_fields_check_result(key: AssetKey, stream: str, fields: list[str]) -
     )
 
 
+def rows_loaded_check_spec(key: AssetKey) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        ROWS_LOADED_CHECK,
+        asset=key,
+        description="Warns when this run loaded no row: an empty answer from an API that had "
+        "data is more likely a fault than every record deleted (nothing is marked deleted then).",
+    )
+
+
+def rows_loaded_check_result(key: AssetKey, stream: str, rows: int) -> AssetCheckResult:
+    return AssetCheckResult(
+        asset_key=key,
+        check_name=ROWS_LOADED_CHECK,
+        passed=rows > 0,
+        severity=AssetCheckSeverity.WARN,
+        description=f"`{stream}`: {rows:,} rows loaded by this run",
+        metadata={"rows_loaded": rows},
+    )
+
+
 def raw_schema(el: ExtractLoad) -> str:
     """The PostgreSQL schema the pair loads into (configurable; the source name is not)."""
     settings = load_settings()
     return settings.catalogue.raw_schema if el is SATCAT_EL else settings.raw_schema
+
+
+def raw_schema_for(key: AssetKey) -> str:
+    """The PostgreSQL schema of a raw asset's table."""
+    return raw_schema(next(el for el in EXTRACT_LOADS if el.raw_source == key.path[0]))
+
+
+def table_metadata(warehouse: WarehouseResource, schema: str, table: str) -> dict[str, Any]:
+    """Dagster's standard table metadata: dagster/table_name, dagster/row_count and
+    dagster/column_schema (what the UI shows natively and the schema-change check compares)."""
+    columns = warehouse.columns(schema, table)
+    return dict(
+        TableMetadataSet(
+            table_name=f"{schema}.{table}",
+            row_count=warehouse.row_count(schema, table),
+            column_schema=TableSchema(
+                columns=[TableColumn(name, data_type) for name, data_type in columns]
+            )
+            if columns
+            else None,
+        )
+    )
 
 
 @multi_asset(
@@ -88,9 +143,12 @@ def raw_schema(el: ExtractLoad) -> str:
         for stream in el.streams
     ],
     check_specs=[
-        dropped_fields_check_spec(raw_asset_key(stream, el))
-        for el in EXTRACT_LOADS
-        for stream in el.streams
+        *(dropped_fields_check_spec(key) for key in RAW_ASSET_KEYS),
+        *(
+            rows_loaded_check_spec(raw_asset_key(stream, el))
+            for el in EXTRACT_LOADS
+            for stream in el.collections
+        ),
     ],
     can_subset=True,
 )
@@ -117,12 +175,12 @@ def meltano_extract_load(
         for stream in sorted(selected[el.raw_source]):
             key = raw_asset_key(stream, el)
             dropped = result.dropped_fields.get(stream, [])
+            rows = result.records_by_stream.get(stream, 0)
             yield MaterializeResult(
                 asset_key=key,
                 metadata={
-                    "rows_loaded": result.records_by_stream.get(stream, 0),
-                    "rows_in_table": warehouse.row_count(schema, stream),
-                    "table": f"{schema}.{stream}",
+                    **table_metadata(warehouse, schema, stream),
+                    "rows_loaded": rows,
                     "run_duration_seconds": round(result.duration_seconds, 2),
                     "meltano_run_id": result.run_id,
                     "dropped_fields": MetadataValue.json({stream: dropped} if dropped else {}),
@@ -130,3 +188,5 @@ def meltano_extract_load(
             )
             if AssetCheckKey(key, DROPPED_FIELDS_CHECK) in checks:
                 yield dropped_fields_check_result(key, stream, dropped)
+            if AssetCheckKey(key, ROWS_LOADED_CHECK) in checks:
+                yield rows_loaded_check_result(key, stream, rows)

@@ -1,12 +1,31 @@
-"""Every dbt model as an asset (dagster-dbt); dbt tests become asset checks."""
+"""Every dbt model as an asset (dagster-dbt); dbt tests become asset checks.
 
-from collections.abc import Mapping
+The dbt step never leaves a stale answer beside fresh marts (see the README, "Failure
+behaviour"). It runs ``dbt build`` without raising, in two phases, and reports every test as an
+asset check:
+
+1. everything but the marts the answer reads (``ANSWER_MARTS``): dbt itself skips the models
+   downstream of a failing error-severity test, the others build; warn-severity tests (references
+   between upstream collections) only warn;
+2. the answer's marts, only when phase 1 had no error-severity failure. Otherwise the step fails
+   naming the failed tests, before those marts change, so the answer (skipped) and its marts still
+   agree. When the answer's marts were rebuilt, the answer asset is rebuilt in the same run; their
+   own tests are therefore not blocking in Dagster (they run after the tables changed): the
+   answer asset reports a failure of one of them, and then fails the run.
+
+dbt's unit tests run in CI (``make test``), not in production builds.
+"""
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetSpec
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetSpec, Failure, MetadataValue
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
+    DbtCliInvocation,
     DbtCliResource,
     dbt_assets,
 )
@@ -14,24 +33,67 @@ from dagster_dbt import (
 from dagster_spacex.freshness import DAILY_FRESHNESS
 from dagster_spacex.project import dbt_project
 from dagster_spacex.resources.warehouse import WarehouseResource
-from spacex_elt.settings import export_runtime_env
+from spacex_elt.answer import ANSWER_MARTS
+from spacex_elt.settings import DBT_PROJECT_DIR, export_runtime_env
 
 #: The warehouse lock one `dbt build` holds at a time (see WarehouseResource.exclusive).
 DBT_BUILD_LOCK = "spacex-elt dbt build"
+
+#: Unit tests check the SQL with given rows: CI runs them, a production build need not.
+NO_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+
+#: Where `make docs` leaves dbt's static docs site (one self-contained page).
+DOCS_PAGE = DBT_PROJECT_DIR / "target" / "static_index.html"
+
+#: The answer's marts as ONE selection argument (dagster-dbt reads one value after --exclude).
+ANSWER_MART_SELECTION = " ".join(ANSWER_MARTS)
+#: The same marts as dbt_spacex/selectors.yml's selector (a test keeps the two in step).
+ANSWER_MARTS_SELECTOR = "answer_marts"
+
+#: dbt statuses of a node that did not end well (tests: fail/error; models: error/skipped).
+_FAILED = {"fail", "error"}
+
+
+def docs_url(unique_id: str) -> str:
+    """The node's page in the static docs site (`make docs`)."""
+    kind = unique_id.split(".", 1)[0]
+    return f"{DOCS_PAGE.as_uri()}#!/{kind}/{unique_id}"
 
 
 class SpaceXDbtTranslator(DagsterDbtTranslator):
     """Groups follow dbt's layers (staging, intermediate, marts); sources are the raw group.
 
-    The marts carry a daily freshness policy: they are what the analysts read.
+    The marts carry a daily freshness policy: they are what the analysts read. Owners come from
+    the dbt groups (dagster-dbt's default). Every asset links to its page in the docs site.
     """
 
     def get_asset_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: Any
     ) -> AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
+        if unique_id.startswith("model."):
+            spec = spec.merge_attributes(
+                metadata={"dbt_docs": MetadataValue.url(docs_url(unique_id))}
+            )
         if spec.group_name == "marts":
             spec = spec.replace_attributes(freshness_policy=DAILY_FRESHNESS)
+        return spec
+
+    def get_asset_check_spec(
+        self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is not None and spec.blocking and asset_spec.key.path[-1] in ANSWER_MARTS:
+            # The answer's marts have already changed when their tests run: blocking here would
+            # skip the answer and leave it stale beside them; the answer asset reports it instead.
+            spec = AssetCheckSpec(
+                name=spec.name,
+                asset=spec.asset_key,
+                description=spec.description,
+                additional_deps=spec.additional_deps,
+                metadata=spec.metadata,
+                blocking=False,
+            )
         return spec
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -39,6 +101,45 @@ class SpaceXDbtTranslator(DagsterDbtTranslator):
             return "raw"
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "marts"
+
+
+def failed_nodes(invocation: DbtCliInvocation) -> dict[str, dict[str, Any]]:
+    """unique_id -> run result, for each test or model of the invocation that failed."""
+    try:
+        results = invocation.get_artifact("run_results.json").get("results", [])
+    except FileNotFoundError:
+        # dbt stopped before running anything (a bad argument, no database): its log says why.
+        if invocation.is_successful():
+            return {}
+        raise Failure(
+            description="dbt stopped before running anything: see the step's log for dbt's "
+            "own error"
+        ) from None
+    return {r["unique_id"]: r for r in results if r.get("status") in _FAILED}
+
+
+def describe_failures(failures: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """One line per failure: the node, dbt's status and its message (e.g. "Got 3 results")."""
+    lines = []
+    for unique_id, result in sorted(failures.items()):
+        message = " ".join(str(result.get("message") or "").split())
+        # <type>.<project>.<name>[.<hash>]: tests carry a hash after their name
+        parts = unique_id.split(".")
+        name = parts[2] if len(parts) > 2 else unique_id
+        lines.append(f"{name} ({result['status']}): {message}"[:300])
+    return lines
+
+
+def _manifest() -> dict[str, Any]:
+    return json.loads(Path(dbt_project.manifest_path).read_text())
+
+
+def _answer_mart_ids(manifest: Mapping[str, Any]) -> set[str]:
+    return {
+        uid
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["name"] in ANSWER_MARTS
+    }
 
 
 @dbt_assets(
@@ -51,13 +152,50 @@ class SpaceXDbtTranslator(DagsterDbtTranslator):
 )
 def dbt_spacex_models(
     context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
-):
-    """`dbt build`: a failing error-severity test stops the models downstream of it.
+) -> Iterator[Any]:
+    """`dbt build` in two phases (see the module's docstring); every test is an asset check.
 
     One `dbt build` at a time per warehouse: a second run waits for the first (its own load may
     hold newer data, so it still builds afterwards).
     """
     export_runtime_env()  # profiles.yml reads the SPACEX_* variables
-    holder = f"spacex-elt dbt, run {context.run_id}"
+    holder = f"spacex-elt dbt, run {context.run.run_id}"
+    selected_marts = {key.path[-1] for key in context.selected_asset_keys} & set(ANSWER_MARTS)
+    if selected_marts and selected_marts != set(ANSWER_MARTS):
+        context.log.warning(
+            "The answer's marts are built all together (then the answer): "
+            f"{', '.join(sorted(selected_marts))} left out of this partial selection"
+        )
     with warehouse.exclusive(DBT_BUILD_LOCK, holder, context.log):
-        yield from dbt.cli(["build"], context=context).stream().fetch_row_counts()
+        before = dbt.cli(
+            ["build", *NO_UNIT_TESTS, "--exclude", ANSWER_MART_SELECTION],
+            context=context,
+            raise_on_error=False,
+        )
+        yield from before.stream().fetch_row_counts()
+        failures = failed_nodes(before)
+        if failures:
+            lines = describe_failures(failures)
+            context.log.error("dbt build failed before the answer's marts:\n" + "\n".join(lines))
+            raise Failure(
+                description=f"dbt: {len(lines)} error-severity test(s) or model(s) failed, so "
+                "the answer's marts were not rebuilt (they and the answer stay as the last good "
+                "run left them): " + "; ".join(lines[:5]),
+                metadata={"failed": MetadataValue.json(lines)},
+            )
+        if selected_marts != set(ANSWER_MARTS):
+            return
+        # A YAML selector, not --select: dagster-dbt adds its own --select for the op's
+        # selection, and dbt takes the union of two --selects but ignores them beside --selector.
+        marts = dbt.cli(
+            ["build", *NO_UNIT_TESTS, "--selector", ANSWER_MARTS_SELECTOR],
+            context=context,
+            raise_on_error=False,
+        )
+        yield from marts.stream().fetch_row_counts()
+        if mart_failures := failed_nodes(marts):
+            # Logged, not raised: the answer asset still rebuilds from what the marts now hold,
+            # reports these checks, and fails the run.
+            context.log.error(
+                "dbt: the answer's marts failed:\n" + "\n".join(describe_failures(mart_failures))
+            )

@@ -37,6 +37,7 @@ import yaml
 from dagster import ConfigurableResource, Failure, MetadataValue
 
 from spacex_elt.settings import MELTANO_PROJECT_DIR, subprocess_env
+from tap_spacex.streams import PROVENANCE_STREAM
 
 LEVELS = {
     "debug": "debug",
@@ -167,6 +168,12 @@ def parse_metric(entry: dict[str, Any]) -> tuple[str, int] | None:
     return (stream, int(metric.get("value", 0))) if stream else None
 
 
+def select_patterns(streams: Iterable[str]) -> list[str]:
+    """Meltano select patterns for ``streams``, always with the provenance stream (both taps
+    name it alike): a run of some streams still records where their records came from."""
+    return [f"{name}.*" for name in sorted({*streams, PROVENANCE_STREAM})]
+
+
 def meltano_job_tasks(job: str, project_dir: Path = MELTANO_PROJECT_DIR) -> list[str]:
     """The blocks of a Meltano job in ``meltano.yml``, e.g. ``['tap-spacex', ...]``."""
     config = yaml.safe_load((project_dir / "meltano.yml").read_text())
@@ -206,13 +213,14 @@ class MeltanoResource(ConfigurableResource):
         for extractor, names in chosen.items():
             # Meltano reads a plugin's `select` extra from <PLUGIN_NAME>__SELECT.
             variable = extractor.upper().replace("-", "_") + "__SELECT"
-            env[variable] = json.dumps([f"{s}.*" for s in sorted(names)])
+            env[variable] = json.dumps(select_patterns(names))
         cmd = [self._executable(), "--log-format=json", "run", "--run-id", run_id, *blocks]
         log.info(f"Running `meltano run {' '.join(blocks)}` (Meltano run id {run_id})")
         started = time.monotonic()
         records: dict[str, int] = defaultdict(int)
         dropped: dict[str, set[str]] = defaultdict(set)
         errors: deque[str] = deque(maxlen=12)
+        exceptions: list[str] = []
         with (
             exclusive_run(lock_path(env, self.project_dir), run_id),
             subprocess.Popen(
@@ -227,15 +235,21 @@ class MeltanoResource(ConfigurableResource):
         ):
             assert proc.stdout is not None
             for line in proc.stdout:
-                self._forward(log, line.rstrip("\n"), records, errors, dropped)
+                self._forward(log, line.rstrip("\n"), records, errors, dropped, exceptions)
             returncode = proc.wait()
         duration = time.monotonic() - started
         if returncode != 0:
             detail = "\n".join(errors) or "(no error lines were logged)"
+            # First line: the plugin's own final error (what users need), then the context.
+            cause = exceptions[-1] if exceptions else (errors[-1] if errors else "no error logged")
             raise MeltanoRunError(
-                description=f"`meltano run {' '.join(blocks)}` failed with exit code "
+                description=f"{cause}\n`meltano run {' '.join(blocks)}` failed with exit code "
                 f"{returncode} (Meltano run id {run_id}). Last errors:\n{detail}",
-                metadata={"meltano_run_id": run_id, "last_errors": MetadataValue.text(detail)},
+                metadata={
+                    "meltano_run_id": run_id,
+                    "cause": MetadataValue.text(cause),
+                    "last_errors": MetadataValue.text(detail),
+                },
             )
         dropped_fields = {stream: sorted(names) for stream, names in sorted(dropped.items())}
         if dropped_fields:
@@ -252,6 +266,7 @@ class MeltanoResource(ConfigurableResource):
         records: dict[str, int],
         errors: deque[str],
         dropped: dict[str, set[str]] | None = None,
+        exceptions: list[str] | None = None,
     ) -> None:
         try:
             entry = json.loads(line)
@@ -274,6 +289,10 @@ class MeltanoResource(ConfigurableResource):
             return
         if dropped is not None and (found := parse_dropped_fields(event)):
             dropped.setdefault(found[0], set()).update(found[1])
+        # A plugin with structured logging reports its fatal exception as an object.
+        failure = entry.get("plugin_exception")
+        if exceptions is not None and isinstance(failure, dict):
+            exceptions.append(f"{source}: {failure.get('type')}: {failure.get('message')}")
         level = LEVELS.get(str(entry.get("level", "info")).lower(), "info")
         message = f"[{source}] {event}"
         if level in ("error", "critical") or "Traceback" in event or "Error" in event:

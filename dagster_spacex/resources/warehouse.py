@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,8 @@ class WarehouseBusyError(Failure):
 
 
 class WarehouseResource(ConfigurableResource):
-    """Row counts for the raw assets' metadata, and the lock that serialises `dbt build`s."""
+    """Row counts, columns and load times for the raw assets and their checks, and the lock that
+    serialises `dbt build`s."""
 
     #: How long a run waits for another run's lock (e.g. its `dbt build`) before failing.
     lock_wait_seconds: float = 1800
@@ -85,3 +87,30 @@ class WarehouseResource(ConfigurableResource):
             )
             (count,) = conn.execute(stmt).fetchone() or (0,)
             return int(count)
+
+    def columns(self, schema: str, table: str) -> list[tuple[str, str]]:
+        """(column, PostgreSQL type) of ``schema.table`` in table order; [] if it does not exist."""
+        with connect(load_settings().postgres) as conn:
+            rows = conn.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = %s and table_name = %s order by ordinal_position",
+                (schema, table),
+            ).fetchall()
+        return [(str(name), str(kind)) for name, kind in rows]
+
+    def max_timestamp(self, schema: str, table: str, column: str) -> dt.datetime | None:
+        """The latest ``column`` of ``schema.table`` as UTC, or None (no table, column or row).
+
+        target-postgres writes its ``_sdc_*`` times as UTC without a time zone.
+        """
+        if column not in {name for name, _ in self.columns(schema, table)}:
+            return None
+        with connect(load_settings().postgres) as conn:
+            stmt = sql.SQL("select max({}) from {}.{}").format(
+                sql.Identifier(column), sql.Identifier(schema), sql.Identifier(table)
+            )
+            row = conn.execute(stmt).fetchone()
+        value = row[0] if row else None
+        if not isinstance(value, dt.datetime):
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)

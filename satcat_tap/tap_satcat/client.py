@@ -17,7 +17,9 @@ import random
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
@@ -28,6 +30,11 @@ DEFAULT_USER_AGENT = f"tap-satcat/{__version__}"
 
 #: Settings a failed Space-Track login points at (names only, never values).
 CREDENTIAL_SETTINGS = "spacetrack_identity and spacetrack_password"
+
+#: Response headers of a recorded API saying what it serves (the local api-mirror sends them).
+RECORDING_HEADER = "X-Recording"
+RECORDING_DATE_HEADER = "X-Recording-Date"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class SatcatError(RuntimeError):
@@ -44,6 +51,33 @@ class BadResponseError(SatcatError):
 
 class LoginError(SatcatError):
     """Space-Track refused the credentials or the session."""
+
+
+def _iso_day(text: str) -> str | None:
+    """``text`` if it is a real ``YYYY-MM-DD`` day, else None."""
+    if not _ISO_DAY.fullmatch(text):
+        return None
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
+
+
+@dataclass(frozen=True)
+class ServedRecording:
+    """What a server says it serves (the run's ``extract_provenance``); both None from a live
+    source, which sends no recording headers."""
+
+    recording: str | None = None
+    recording_date: str | None = None
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> ServedRecording:
+        """The recording headers of one response. A date that is not ``YYYY-MM-DD`` counts as
+        absent: an odd header must not fail the run that records it."""
+        recording = (headers.get(RECORDING_HEADER) or "").strip() or None
+        return cls(recording, _iso_day((headers.get(RECORDING_DATE_HEADER) or "").strip()))
 
 
 def _retry_after_seconds(response: httpx.Response) -> float | None:
@@ -151,6 +185,8 @@ class HTTPClient:
         self.attempt_log: list[tuple[str, str, str]] = []
         #: Attempts the latest request took (for messages about its response).
         self.last_attempts = 0
+        #: What the server said it serves, from its latest successful (2xx/3xx) answer.
+        self.served = ServedRecording()
 
     def close(self) -> None:
         self.http.close()
@@ -209,6 +245,7 @@ class HTTPClient:
                     )
                 else:
                     self.attempt_log.append((method, shown, f"HTTP {status}"))
+                    self.served = ServedRecording.from_headers(response.headers)
                     return response
             self.attempt_log.append((method, shown, last_problem))
             if attempt < attempts:

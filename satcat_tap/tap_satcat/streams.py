@@ -6,6 +6,12 @@ lower-cased, and type the values (Space-Track sends every value as a string): in
 ``format: date`` strings, the rest strings; empty values become null. A value that cannot be
 typed fails the run naming the stream, the NORAD id and the field. Every record is then validated
 against the stream's schema (compiled fastjsonschema first, jsonschema for the message).
+
+Satellites deleted upstream become soft deletes downstream: the stream that reads stamps its
+records with this run's table version and sends ONE ``ACTIVATE_VERSION`` after its last record,
+so the target marks the rows of older versions with ``_sdc_deleted_at``. A stream that fails,
+gets zero records, or does not read (the other source's; a query skipped by the daily limit)
+sends none and marks nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +31,7 @@ from urllib.parse import quote
 import fastjsonschema
 from jsonschema import Draft7Validator, FormatChecker
 from singer_sdk import Stream
+from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
 
 from tap_satcat import daily_limit
 from tap_satcat.client import BadResponseError, SatcatError
@@ -33,6 +40,10 @@ if TYPE_CHECKING:
     from tap_satcat.tap import TapSatcat
 
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
+
+#: The stream (and raw table) recording each run's provenance (:mod:`tap_satcat.provenance`);
+#: tap-spacex's has the same name.
+PROVENANCE_STREAM = "extract_provenance"
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -247,11 +258,49 @@ class SatcatStream(Stream):
             return f"emits no records: {choice.reason}"
         return None
 
+    # -- soft deletes ----------------------------------------------------------------------
     @property
     def emit_activate_version_messages(self) -> bool:
-        """Never announce a new table version for a run that will not read the source: with
-        ``emit_activate_version_messages`` on, the target would retire every row of the table."""
-        return bool(super().emit_activate_version_messages) and self.skip_reason() is None
+        """Never the SDK's own ACTIVATE_VERSION: it comes before the first record (also for a
+        run that will not read the source), so the target would retire every row not resent.
+        :meth:`_sync_records` sends one after the last record instead."""
+        return False
+
+    def _sync_records(
+        self, context: Mapping[str, Any] | None = None, *, write_messages: bool = True
+    ) -> Generator[dict, Any, Any]:
+        """The SDK's record sync (``sync`` is final, so this is the place), with the records
+        stamped with this run's table version and ONE ``ACTIVATE_VERSION`` after the last one.
+
+        The version is the tap's start in milliseconds (two runs within a second still differ).
+        An exception (a failed request, a misfit record) leaves before the ``ACTIVATE_VERSION``,
+        so a partial run marks nothing deleted. Only a stream that reads its source counts as
+        having run (the provenance's ``record_counts``).
+        """
+        reads = self.skip_reason(context) is None  # before the sync: it records the query time
+        full_table = self.replication_method == REPLICATION_FULL_TABLE
+        if full_table:
+            self._stream_version = self.tap.initialized_at
+        # Counted as they go, so a stream stopped early still reports what it emitted.
+        counts = self.tap.record_counts if reads else {}
+        counts[self.name] = emitted = 0
+        for record in super()._sync_records(context, write_messages=write_messages):
+            emitted += 1
+            counts[self.name] = emitted
+            yield record
+        if not (full_table and write_messages):
+            return
+        if emitted == 0:
+            # An empty answer from a source that had data is far more likely a fault (a wrong
+            # name_filter, a broken deploy) than every satellite deleted; a run that did not read
+            # has nothing to say about deletes either. Mark nothing.
+            if reads:
+                self.logger.info(
+                    "stream %s: no records, so no ACTIVATE_VERSION (nothing is marked deleted)",
+                    self.name,
+                )
+            return
+        self._write_activate_version_message(self.tap.initialized_at)
 
     def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         reason = self.skip_reason(context)

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 
-from singer_sdk import Tap
+from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 
@@ -19,7 +19,8 @@ from tap_satcat.client import (
     RateLimiter,
     SpaceTrackClient,
 )
-from tap_satcat.streams import STREAM_TYPES, SatcatStream
+from tap_satcat.provenance import ExtractProvenanceStream, provenance_last
+from tap_satcat.streams import STREAM_TYPES
 
 SPACETRACK_URL = "https://www.space-track.org"
 CELESTRAK_URL = "https://celestrak.org"
@@ -205,8 +206,19 @@ class TapSatcat(Tap):
                 if client in self.__dict__:
                     self.__dict__[client].close()
 
-    def discover_streams(self) -> list[SatcatStream]:
-        return [stream_type(self) for stream_type in STREAM_TYPES]
+    @cached_property
+    def record_counts(self) -> dict[str, int]:
+        """Records each stream that read its source emitted in this run, for the provenance."""
+        return {}
+
+    @property
+    def streams(self) -> dict[str, Stream]:
+        """The SDK's streams (sorted by name), the provenance stream moved last."""
+        return provenance_last(super().streams)
+
+    def discover_streams(self) -> list[Stream]:
+        streams: list[Stream] = [stream_type(self) for stream_type in STREAM_TYPES]
+        return [*streams, ExtractProvenanceStream(self)]
 
 
 def resolved_config(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -77,6 +77,7 @@ class SyncResult:
     states: list[dict[str, Any]] = field(default_factory=list)
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     activated: list[str] = field(default_factory=list)  # streams with an ACTIVATE_VERSION
+    messages: list[dict[str, Any]] = field(default_factory=list)  # every message, in order
 
     @property
     def last_state(self) -> dict[str, Any]:
@@ -91,6 +92,7 @@ def run_sync(tap: TapSatcat) -> SyncResult:
     result = SyncResult()
     for line in buffer.getvalue().splitlines():
         message = json.loads(line)
+        result.messages.append(message)
         if message["type"] == "RECORD":
             result.records[message["stream"]].append(message["record"])
         elif message["type"] == "STATE":

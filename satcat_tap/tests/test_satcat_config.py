@@ -13,6 +13,7 @@ import pytest
 from singer_sdk.exceptions import ConfigValidationError
 
 from api_mirror import MirrorServer
+from tap_satcat.streams import PROVENANCE_STREAM
 from tap_satcat.tap import SatcatConfigError, TapSatcat, resolve_source, resolved_config
 
 SETTINGS = [
@@ -156,6 +157,7 @@ def test_console_script_is_the_tap_cli() -> None:
 def test_discovery_needs_no_network_or_credentials() -> None:
     catalog = TapSatcat(config={}).catalog_dict
     streams = {entry["tap_stream_id"]: entry for entry in catalog["streams"]}
-    assert set(streams) == {"spacetrack_satcat", "celestrak_satcat"}
+    assert list(streams) == ["celestrak_satcat", "spacetrack_satcat", PROVENANCE_STREAM]
+    assert list(streams.pop(PROVENANCE_STREAM)["key_properties"]) == ["extract_id"]
     for entry in streams.values():
         assert list(entry["key_properties"]) == ["norad_cat_id"]

@@ -140,14 +140,14 @@ def test_failed_query_records_no_time(
 def test_a_skipped_query_never_activates_a_new_table_version(
     make_tap: Callable[..., TapSatcat], sync: Callable, clock
 ) -> None:
-    """With emit_activate_version_messages on, an empty version would make the target retire
-    every row; a run that does not read the source announces none."""
+    """An empty version would make the target retire every row; a run that does not read the
+    source announces none (also with the SDK's own setting on), and records no provenance."""
     state = _state("2025-06-21T17:30:00Z")
     skipped = sync(
         make_tap(state=state, enforce_daily_limit=True, emit_activate_version_messages=True)
     )
     assert skipped.records == {} and skipped.activated == []
-    ran = sync(make_tap(enforce_daily_limit=True, emit_activate_version_messages=True))
+    ran = sync(make_tap(enforce_daily_limit=True))
     assert ran.activated == ["spacetrack_satcat"]  # not celestrak_satcat: source is Space-Track
     assert len(ran.records["spacetrack_satcat"]) == 8848
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
@@ -21,6 +24,11 @@ DEFAULT_USER_AGENT = f"tap-spacex/{__version__}"
 
 #: Stable order for paging: ``_id`` is always indexed in MongoDB, so pages never shift.
 PAGE_SORT = {"_id": "asc"}
+
+#: Response headers of a recorded API saying what it serves (the local api-mirror sends them).
+RECORDING_HEADER = "X-Recording"
+RECORDING_DATE_HEADER = "X-Recording-Date"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class SpaceXAPIError(RuntimeError):
@@ -37,6 +45,33 @@ class BadResponseError(SpaceXAPIError):
 
 class PagingError(SpaceXAPIError):
     """The server's paging is inconsistent (e.g. the same page served twice)."""
+
+
+def _iso_day(text: str) -> str | None:
+    """``text`` if it is a real ``YYYY-MM-DD`` day, else None."""
+    if not _ISO_DAY.fullmatch(text):
+        return None
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
+
+
+@dataclass(frozen=True)
+class ServedRecording:
+    """What a server says it serves (the run's ``extract_provenance``); both None from a live
+    API, which sends no recording headers."""
+
+    recording: str | None = None
+    recording_date: str | None = None
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> ServedRecording:
+        """The recording headers of one response. A date that is not ``YYYY-MM-DD`` counts as
+        absent: an odd header must not fail the run that records it."""
+        recording = (headers.get(RECORDING_HEADER) or "").strip() or None
+        return cls(recording, _iso_day((headers.get(RECORDING_DATE_HEADER) or "").strip()))
 
 
 def _retry_after_seconds(response: httpx.Response) -> float | None:
@@ -83,6 +118,8 @@ class SpaceXClient:
         )
         #: (method, url, outcome) of every attempt, handy for tests and debugging.
         self.attempt_log: list[tuple[str, str, str]] = []
+        #: What the server said it serves, from its latest successful answer.
+        self.served = ServedRecording()
 
     def close(self) -> None:
         self.http.close()
@@ -126,7 +163,9 @@ class SpaceXClient:
                     )
                 else:
                     self.attempt_log.append((method, url, f"HTTP {status}"))
-                    return status, self._parse_json(response, method, url, stream)
+                    body = self._parse_json(response, method, url, stream)
+                    self.served = ServedRecording.from_headers(response.headers)
+                    return status, body
             self.attempt_log.append((method, url, last_problem))
             if attempt < attempts:
                 delay = self.backoff_delay(attempt, response)

@@ -1,11 +1,17 @@
-"""One stream per SpaceX API resource of the registry; the behaviour is :class:`SpaceXStream`."""
+"""One stream per SpaceX API resource of the registry; the behaviour is :class:`SpaceXStream`.
+
+Deletes upstream become soft deletes downstream: each stream stamps its records with this run's
+table version and sends ONE ``ACTIVATE_VERSION`` after its last record, so the target marks the
+rows of older versions (those the API no longer has) with ``_sdc_deleted_at``. A stream that fails
+or stops early, or that gets zero records, sends none and marks nothing.
+"""
 
 from __future__ import annotations
 
 import copy
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import fastjsonschema
 from jsonschema import Draft7Validator, FormatChecker
 from singer_sdk import Stream
+from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
 
 from tap_spacex.client import SpaceXAPIError, SpaceXClient
 from tap_spacex.resources import BY_NAME, RESOURCES, Resource
@@ -21,6 +28,10 @@ if TYPE_CHECKING:
     from tap_spacex.tap import TapSpaceX
 
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
+
+#: The stream (and raw table) recording each run's provenance (:mod:`tap_spacex.provenance`); not
+#: an API resource, so not in the registry. tap-satcat's has the same name.
+PROVENANCE_STREAM = "extract_provenance"
 
 
 class RecordValidationError(SpaceXAPIError):
@@ -64,8 +75,12 @@ class SpaceXStream(Stream):
         return fastjsonschema.compile(copy.deepcopy(self.schema))
 
     @property
+    def tap(self) -> TapSpaceX:
+        return self._tap  # type: ignore[return-value]
+
+    @property
     def client(self) -> SpaceXClient:
-        return self._tap.client  # type: ignore[attr-defined]
+        return self.tap.client
 
     @property
     def base_url(self) -> str | None:
@@ -102,6 +117,46 @@ class SpaceXStream(Stream):
         for record in self.fetch():
             self.validate_record(record)
             yield record
+
+    # -- soft deletes ----------------------------------------------------------------------
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        """Never the SDK's own ACTIVATE_VERSION: it comes before the first record, so a stream
+        that failed midway would have the target mark every row it had not resent yet deleted.
+        :meth:`_sync_records` sends one after the last record instead."""
+        return False
+
+    def _sync_records(
+        self, context: Mapping[str, Any] | None = None, *, write_messages: bool = True
+    ) -> Generator[dict, Any, Any]:
+        """The SDK's record sync (``sync`` is final, so this is the place), with the records
+        stamped with this run's table version and ONE ``ACTIVATE_VERSION`` after the last one.
+
+        The version is the tap's start in milliseconds (two runs within a second still differ).
+        An exception (a failed request, a misfit record, the SDK's record limit) leaves before the
+        ``ACTIVATE_VERSION``, so a partial run marks nothing deleted.
+        """
+        full_table = self.replication_method == REPLICATION_FULL_TABLE
+        if full_table:
+            self._stream_version = self.tap.initialized_at
+        # Counted as they go, so a stream stopped early still reports what it emitted.
+        counts = self.tap.record_counts
+        counts[self.name] = emitted = 0
+        for record in super()._sync_records(context, write_messages=write_messages):
+            emitted += 1
+            counts[self.name] = emitted
+            yield record
+        if not (full_table and write_messages):
+            return
+        if emitted == 0:
+            # An empty answer from an API that had data is far more likely a fault (a broken
+            # deploy, a filter gone wrong) than every record deleted: mark nothing.
+            self.logger.info(
+                "stream %s: no records, so no ACTIVATE_VERSION (nothing is marked deleted)",
+                self.name,
+            )
+            return
+        self._write_activate_version_message(self.tap.initialized_at)
 
 
 class LaunchesStream(SpaceXStream):

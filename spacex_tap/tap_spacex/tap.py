@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
-from singer_sdk import Tap
+from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 
 from tap_spacex.client import DEFAULT_USER_AGENT, SpaceXClient
+from tap_spacex.provenance import ExtractProvenanceStream, provenance_last
 from tap_spacex.resources import LIVE_API_URL
-from tap_spacex.streams import STREAM_TYPES, SpaceXStream
+from tap_spacex.streams import STREAM_TYPES
 
 # Seconds as a number or a numeric string: Meltano hands settings set from environment variables
 # to the tap as strings (and cannot serialize its own `decimal` kind), so both forms are accepted.
@@ -22,7 +23,8 @@ SECONDS = th.CustomType(
 
 
 class TapSpaceX(Tap):
-    """Singer tap for the SpaceX API (v4): 14 full-table streams keyed by ``id``."""
+    """Singer tap for the SpaceX API (v4): 14 full-table streams keyed by ``id``, then the run's
+    ``extract_provenance`` record."""
 
     name = "tap-spacex"
 
@@ -84,8 +86,19 @@ class TapSpaceX(Tap):
         """The HTTP client shared by all streams."""
         return client_from_config(self.config, logger=self.logger)
 
-    def discover_streams(self) -> list[SpaceXStream]:
-        return [stream_type(self) for stream_type in STREAM_TYPES]
+    @cached_property
+    def record_counts(self) -> dict[str, int]:
+        """Records each stream emitted in this run (streams that ran), for the provenance."""
+        return {}
+
+    @property
+    def streams(self) -> dict[str, Stream]:
+        """The SDK's streams (sorted by name), the provenance stream moved last."""
+        return provenance_last(super().streams)
+
+    def discover_streams(self) -> list[Stream]:
+        streams: list[Stream] = [stream_type(self) for stream_type in STREAM_TYPES]
+        return [*streams, ExtractProvenanceStream(self)]
 
 
 def resolved_config(config: Mapping[str, Any]) -> dict[str, Any]:

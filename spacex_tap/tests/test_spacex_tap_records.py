@@ -9,6 +9,7 @@ from api_mirror import MirrorServer
 from api_mirror.spacex.snapshot import load_records, record_counts
 from tap_spacex.client import PAGE_SORT
 from tap_spacex.resources import NAMES as RESOURCES
+from tap_spacex.streams import PROVENANCE_STREAM
 from tap_spacex.tap import TapSpaceX
 
 
@@ -22,9 +23,12 @@ def _query_posts(mirror: MirrorServer) -> list[dict]:
 
 
 def test_discovers_all_fourteen_streams() -> None:
+    """One stream per resource, then the run's provenance (tests/test_spacex_provenance.py)."""
     tap = TapSpaceX(config={"api_url": "http://127.0.0.1:9/v4"})
-    assert sorted(tap.streams) == sorted(RESOURCES)
-    for stream in tap.streams.values():
+    assert list(tap.streams) == [*sorted(RESOURCES), PROVENANCE_STREAM]
+    for name, stream in tap.streams.items():
+        if name == PROVENANCE_STREAM:
+            continue
         assert stream.primary_keys == ["id"] or tuple(stream.primary_keys) == ("id",)
         assert stream.replication_key is None
         assert stream.schema["properties"]["id"] == {"type": "string"}
@@ -32,7 +36,7 @@ def test_discovers_all_fourteen_streams() -> None:
 
 def test_record_counts_equal_snapshot(mirror: MirrorServer) -> None:
     tap = TapSpaceX(config=fast_config(mirror))
-    counts = {name: len(list(stream.get_records(None))) for name, stream in tap.streams.items()}
+    counts = {name: len(list(tap.streams[name].get_records(None))) for name in RESOURCES}
     assert counts == record_counts()
 
 

@@ -123,27 +123,31 @@ def test_json_backtest_is_the_mart_and_its_summary_adds_up(answer_json, marts, q
 
 
 def test_json_sources_name_the_api_its_extraction_and_its_data(answer_json, built, query):
+    """The source line is what the tap recorded when it loaded the data (its
+    `extract_provenance` row), not today's settings."""
+    from api_mirror.spacex.snapshot import record_counts
+
     (source,) = answer_json["sources"]
     assert source["key"] == "spacex_api" and source["name"] == "SpaceX API"
     assert source["url"] == built.api_url  # the session's mirror
     assert source["local_mirror"] is True
+    assert source["recording_date"] == "2021-04-22"  # the mirror said so in its responses
+    assert source["records"] == sum(record_counts().values())
     assert source["data_through"] == answer_json["as_of_date"]
     assert source["attribution"] is None and answer_json["attribution"] == []
-    # extracted_at: the latest _sdc_extracted_at of every raw SpaceX table
-    tables = [
-        t
-        for (t,) in query(
-            "select table_name from information_schema.columns where table_schema = %s "
-            "and column_name = '_sdc_extracted_at'",
-            (built.raw_schema,),
-        )
-    ]
-    assert "starlink" in tables
-    latest = max(
-        query(f'select max(_sdc_extracted_at) from {built.raw_schema}."{t}"')[0][0] for t in tables
-    )
+    ((finished_at,),) = query(f"select max(finished_at) from {built.raw_schema}.extract_provenance")
     extracted = dt.datetime.fromisoformat(source["extracted_at"])
-    assert extracted == latest.replace(tzinfo=dt.timezone.utc)
+    assert extracted == finished_at.replace(tzinfo=dt.timezone.utc)
+
+
+def test_the_source_line_does_not_follow_later_settings(built, monkeypatch):
+    """Run `spacex answer` later with other settings: it still names what was loaded."""
+    from spacex_elt.answer import load_answer
+    from spacex_elt.settings import load_settings
+
+    monkeypatch.setenv("SPACEX_API_URL", "https://example.invalid/v4")
+    (source,) = load_answer(load_settings()).sources
+    assert source.url == built.api_url
 
 
 def test_satellite_counts_match_the_raw_snapshot(answer_json):

@@ -16,6 +16,7 @@ from dagster_spacex.assets.transform import DBT_BUILD_LOCK, dbt_spacex_models
 from dagster_spacex.definitions import defs
 from dagster_spacex.jobs import PipelineDefinitionMismatch, check_meltano_job_matches
 from dagster_spacex.project import STREAMS, dbt_project
+from spacex_elt.answer import ANSWER_MARTS
 
 RAW = {AssetKey(["spacex_raw", stream]) for stream in STREAMS}
 
@@ -112,11 +113,34 @@ def test_materializing_everything_loads_the_snapshot(materialized, query):
     }
     starlink = materializations[AssetKey(["spacex_raw", "starlink"])].metadata
     assert starlink["rows_loaded"].value == expected["starlink"]
-    assert starlink["rows_in_table"].value == expected["starlink"]
+    # Dagster's standard table metadata, shown natively by the UI
+    assert starlink["dagster/row_count"].value == expected["starlink"]
+    assert starlink["dagster/table_name"].value == "spacex_raw.starlink"
+    columns = {c.name: c.type for c in starlink["dagster/column_schema"].schema.columns}
+    assert columns["id"] == "text" and "_sdc_deleted_at" in columns
     satcat = materializations[AssetKey(["satcat_raw", "spacetrack_satcat"])].metadata
-    assert satcat["rows_loaded"].value == satcat["rows_in_table"].value == len(load_satcat())
-    assert satcat["table"].value == "satcat_raw.spacetrack_satcat"
+    assert satcat["rows_loaded"].value == satcat["dagster/row_count"].value == len(load_satcat())
+    assert satcat["dagster/table_name"].value == "satcat_raw.spacetrack_satcat"
     assert materializations.keys() >= {_key(name) for name in _dbt_models()}
+    forecast = materializations[_key("starlink_42k_forecast")].metadata
+    assert forecast["dagster/row_count"].value >= 3
+
+
+def test_the_raw_assets_python_checks_pass_after_a_clean_load(materialized):
+    checks = {
+        (e.asset_key, e.check_name): e
+        for e in materialized.get_asset_check_evaluations()
+        if e.asset_key.path[0] in ("spacex_raw", "satcat_raw")
+    }
+    launches = AssetKey(["spacex_raw", "launches"])
+    assert checks[(launches, "source_freshness")].passed
+    assert "h ago, fresh" in (checks[(launches, "source_freshness")].description or "")
+    assert checks[(launches, "rows_loaded")].passed
+    schema_checks = [c for (key, name), c in checks.items() if "column_schema" in name]
+    assert schema_checks and all(c.passed for c in schema_checks)
+    assert all(c.passed for c in checks.values()), [
+        (k, c.description) for k, c in checks.items() if not c.passed
+    ]
 
 
 def test_the_answer_asset_shows_the_forecast(materialized, query):
@@ -253,9 +277,14 @@ def test_a_failing_dbt_test_blocks_the_models_downstream(built, query, monkeypat
     monkeypatch.setenv("SPACEX_RAW_SCHEMA", "broken_raw")
     monkeypatch.setenv("SPACEX_DBT_SCHEMA", "broken")
     dbt_keys = [_key(name) for name in _dbt_models()]
+    answer = AssetKey(["starlink_42k_answer"])
     with DagsterInstance.ephemeral() as instance:
-        result = _run(dbt_keys, instance)
+        result = _run([*dbt_keys, answer], instance)
     assert not result.success
+    (failure,) = result.get_step_failure_events()
+    message = str(failure.event_specific_data.error)
+    assert "source_unique_spacex_raw_starlink_id (fail)" in message
+    assert "the answer's marts were not rebuilt" in message
     failed_checks = [
         e.event_specific_data
         for e in result.all_events
@@ -273,6 +302,8 @@ def test_a_failing_dbt_test_blocks_the_models_downstream(built, query, monkeypat
     assert _key("stg_spacex__starlink") not in materialized
     assert _key("starlink_satellites") not in materialized
     assert _key("starlink_42k_forecast") not in materialized
+    # Neither the answer nor any mart it reads changed: they still agree with each other.
+    assert not materialized & ({_key(m) for m in ANSWER_MARTS} | {answer})
     # The real marts were never touched by the broken run.
     assert query("select count(*) from spacex_marts.starlink_satellites")[0][0] == marts_before
 

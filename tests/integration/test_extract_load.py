@@ -8,6 +8,7 @@ from support.meltano import run_meltano
 
 from api_mirror.spacetrack.snapshot import load_satcat
 from api_mirror.spacex.snapshot import SNAPSHOT_DIR, record_counts
+from tap_spacex.streams import PROVENANCE_STREAM
 
 STREAMS = sorted(record_counts())
 
@@ -17,10 +18,11 @@ def _raw_counts(query) -> dict[str, int]:
 
 
 def test_discovery_lists_the_14_streams(settings):
+    """One per API resource, then the run's provenance."""
     result = run_meltano(settings, "invoke", "tap-spacex", "--discover")
     catalog = json.loads(result.stdout)
-    names = sorted(stream["tap_stream_id"] for stream in catalog["streams"])
-    assert names == STREAMS and len(names) == 14
+    names = [stream["tap_stream_id"] for stream in catalog["streams"]]
+    assert names == [*STREAMS, PROVENANCE_STREAM] and len(STREAMS) == 14
     starlink = next(s for s in catalog["streams"] if s["tap_stream_id"] == "starlink")
     space_track = starlink["schema"]["properties"]["spaceTrack"]["properties"]
     for key in ("LAUNCH_DATE", "DECAY_DATE", "DECAYED", "OBJECT_NAME", "NORAD_CAT_ID", "EPOCH"):
@@ -51,7 +53,7 @@ def test_primary_keys_make_duplicates_impossible(loaded, query):
         "select tc.table_name from information_schema.table_constraints tc "
         "where tc.table_schema = 'spacex_raw' and tc.constraint_type = 'PRIMARY KEY'"
     )
-    assert sorted(name for (name,) in keyed) == STREAMS
+    assert sorted(name for (name,) in keyed) == sorted([*STREAMS, PROVENANCE_STREAM])
 
 
 def test_the_meltano_job_runs_by_itself_and_reruns_change_no_count(catalogue_mode, query):
@@ -83,3 +85,17 @@ def test_selecting_one_stream_loads_only_that_stream(loaded, query):
     assert "Beginning sync of 'launches'" not in result.stdout + result.stderr
     assert query("select max(_sdc_batched_at) from spacex_raw.launches")[0][0] == before
     assert _raw_counts(query) == record_counts()
+
+
+def test_meltano_yml_declares_the_loaders_own_capabilities(settings):
+    """`capabilities` of target-postgres in meltano.yml are what the loader reports."""
+    import yaml
+
+    from spacex_elt.settings import MELTANO_PROJECT_DIR
+
+    result = run_meltano(settings, "invoke", "target-postgres", "--about", "--format", "json")
+    about = json.loads(result.stdout)
+    project = yaml.safe_load((MELTANO_PROJECT_DIR / "meltano.yml").read_text())
+    (loader,) = project["plugins"]["loaders"]
+    assert sorted(loader["capabilities"]) == sorted(about["capabilities"])
+    assert about["name"] == "target-postgres"  # the pinned release, through the wrapper

@@ -17,9 +17,9 @@ Behaviours this file pins down (and documents):
   ``null`` in a nullable column is accepted and *overwrites* the previous value (upsert: the raw
   layer mirrors what the API said last); the next clean run restores it.
 * **Empty collection.** ``{"docs": [], "totalDocs": 0}`` is a valid answer: the stream syncs zero
-  records and the run succeeds. Existing rows are kept: ``load_method: upsert`` only inserts or
-  updates by ``id`` and ``hard_delete``/``activate_version`` are off, so nothing is ever deleted
-  by a load (rows that disappear upstream stay in the raw table).
+  records and the run succeeds. Existing rows are kept and none is marked deleted: a stream with
+  zero records sends no ``ACTIVATE_VERSION`` (records that disappear upstream are soft-deleted
+  only by a stream that read something to its end: test_soft_deletes_and_provenance.py).
 * **Two runs at once** on the same database and the same Meltano project: see
   :func:`test_overlapping_runs_end_cleanly_without_duplicates` and
   :func:`test_two_runs_started_in_the_same_instant_through_dagster` (what happens is asserted
@@ -53,6 +53,7 @@ from spacex_elt import postgres
 from spacex_elt.meltano_dirs import private_meltano_dir
 from spacex_elt.postgres import free_port
 from spacex_elt.settings import Settings, load_settings
+from tap_spacex.streams import PROVENANCE_STREAM
 
 #: Small streams (crew spans 4 pages with page_size 5), so faults hit the paging too.
 STREAMS = ("crew", "dragons", "rockets")
@@ -322,8 +323,10 @@ def test_empty_collection_loads_nothing_and_deletes_nothing(settings, runner, ba
     tap_counts = [parse_metric(e) for e in entries if e.get("producer")]
     synced = dict(m for m in tap_counts if m)
     assert synced == {"crew": 17, "dragons": 0, "rockets": 4}  # zero dragons in this run
-    # Upsert never deletes: the two dragons from earlier runs are still there, unchanged.
+    # No ACTIVATE_VERSION for zero records: the two dragons are still there, unchanged, unmarked.
     assert_clean(settings, baseline)
+    live = "select count(*) from spacex_raw.dragons where _sdc_deleted_at is null"
+    assert sql(settings, live) == [(2,)]
 
 
 # -- bad configuration: a clear error before any data moves ------------------------------------
@@ -566,7 +569,11 @@ def test_two_runs_started_in_the_same_instant_through_dagster(settings, runner, 
     assert len(busy) == 1 and len(done) == 1, results
     assert "Another Meltano run is using" in busy[0].description
     assert "Meltano run id " + done[0].run_id in busy[0].description
-    assert done[0].records_by_stream == {s: SNAPSHOT[s] for s in STREAMS}
+    # the resource always selects the run's provenance too (one record)
+    assert done[0].records_by_stream == {
+        **{s: SNAPSHOT[s] for s in STREAMS},
+        PROVENANCE_STREAM: 1,
+    }
     _assert_nothing_left_behind(settings)
     assert_clean(settings, baseline)
 

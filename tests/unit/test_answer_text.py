@@ -19,7 +19,6 @@ from spacex_elt.answer import (
     SPACETRACK_ATTRIBUTION,
     Answer,
     Source,
-    _source_url,
     render_text,
     to_json,
 )
@@ -27,7 +26,6 @@ from spacex_elt.answer import (
 # Imported here, at collection, not inside a test: matplotlib may build its font cache on first
 # import (with a subprocess); rendering itself starts no process.
 from spacex_elt.chart import build_figure, chart_bytes, scenario_styles  # noqa: E402
-from spacex_elt.settings import load_settings
 
 AS_OF = dt.date(2025, 6, 18)
 EXTRACTED = dt.datetime(2025, 6, 21, 17, 5, tzinfo=dt.timezone.utc)
@@ -123,6 +121,7 @@ def catalogue_answer(source: str = "spacetrack_satcat", days_behind: int = 300) 
         EXTRACTED,
         AS_OF,
         SPACETRACK_ATTRIBUTION if source == "spacetrack_satcat" else None,
+        records=8848,
     )
     spacex = Source(
         "spacex_api",
@@ -131,6 +130,9 @@ def catalogue_answer(source: str = "spacetrack_satcat", days_behind: int = 300) 
         "http://127.0.0.1:18765/v4",
         EXTRACTED,
         dt.date(2021, 4, 21),
+        recording="SpaceX API recording (r/SpaceX API)",
+        recording_date=dt.date(2021, 4, 22),
+        records=1924,
     )
     series = [(dt.date(2019, 5, 24) + dt.timedelta(days=30 * i), 60 + 40 * i) for i in range(0, 74)]
     series.append((AS_OF, 7721))
@@ -213,12 +215,14 @@ def test_text_sources_carry_the_space_track_attribution():
     satellites = lines[0]
     assert satellites.startswith("Satellites (launch and decay dates): Space-Track.org")
     assert "https://www.space-track.org" in satellites
-    assert (
-        "data through 2025-06-18" in satellites and "extracted 2025-06-21 17:05 UTC" in satellites
-    )
+    assert "data through 2025-06-18" in satellites
+    assert "extracted 2025-06-21 17:05 UTC, 8,848 records" in satellites
     assert satellites.endswith("Source: USSPACECOM via Space-Track.org")
     assert lines[1].startswith("Launch names and satellite versions: SpaceX API")
-    assert "(recorded responses served by the local mirror)" in lines[1]
+    assert (
+        "http://127.0.0.1:18765/v4 (serves a recording of 2021-04-22: SpaceX API recording "
+        "(r/SpaceX API))" in lines[1]
+    )
     assert "data through 2021-04-21" in lines[1]
     assert text.count("USSPACECOM") == 1
 
@@ -260,9 +264,13 @@ def test_json_keys_headline_and_sources():
         "extracted_at": "2025-06-21T17:05:00+00:00",
         "data_through": "2025-06-18",
         "attribution": "Source: USSPACECOM via Space-Track.org",
+        "recording": None,
+        "recording_date": None,
+        "records": 8848,
         "local_mirror": False,
     }
     assert spacex["attribution"] is None and spacex["local_mirror"] is True
+    assert spacex["recording_date"] == "2021-04-22"
     assert data["attribution"] == ["Source: USSPACECOM via Space-Track.org"]
     assert data["stale"] is True
 
@@ -282,15 +290,10 @@ def test_fresh_data_has_no_stale_note():
     assert "NOTE:" not in render_text(catalogue_answer(days_behind=3))
 
 
-def test_source_urls_come_from_the_settings():
-    """Empty catalogue URLs (prod) mean the live services, the tap's own defaults."""
-    prod = load_settings({"SPACEX_MELTANO_ENVIRONMENT": "prod"})
-    assert _source_url(prod, "spacetrack_satcat") == "https://www.space-track.org"
-    assert _source_url(prod, "celestrak_satcat") == "https://celestrak.org"
-    assert _source_url(prod, "spacex_api") == "https://api.spacexdata.com/v4"
-    dev = load_settings({"SPACEX_MIRROR_PORT": "18999"})
-    assert _source_url(dev, "spacetrack_satcat") == "http://127.0.0.1:18999"
-    assert _source_url(dev, "spacex_api") == "http://127.0.0.1:18999/v4"
+def test_a_source_loaded_before_provenance_was_kept_says_so():
+    """No load-time record: the answer says the URL is unknown; it never guesses from settings."""
+    source = Source("spacex_api", "SpaceX API", "Satellites and launches", None, None, AS_OF)
+    assert "source URL not recorded" in source.line() and "extraction time n/a" in source.line()
 
 
 def test_the_answer_reads_the_path_mart():

@@ -235,3 +235,40 @@ def test_a_run_while_another_holds_the_meltano_folder_fails_at_once(tmp_path):
     with exclusive_run(path, "second-run"):  # free again once the holder has finished
         assert "second-run" in path.read_text()
     assert path.read_text() == ""
+
+
+def test_a_run_of_some_streams_still_selects_the_provenance_stream(tmp_path, monkeypatch):
+    """Materializing a subset sets Meltano's ``<TAP>__SELECT``; the run's ``extract_provenance``
+    is always in it, so a partial load still records where its records came from."""
+    from dagster_spacex.resources import meltano
+    from dagster_spacex.resources.meltano import MeltanoResource, select_patterns
+
+    assert select_patterns(["rockets", "crew"]) == ["crew.*", "extract_provenance.*", "rockets.*"]
+    assert select_patterns(["extract_provenance"]) == ["extract_provenance.*"]
+
+    started: list[dict[str, str]] = []
+
+    class FakeMeltano:  # what the resource sees of a finished `meltano run` that logged nothing
+        def __init__(self, cmd: list[str], env: dict[str, str], **kwargs: object) -> None:
+            started.append(env)
+            self.stdout: list[str] = []
+
+        def __enter__(self) -> FakeMeltano:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def wait(self) -> int:
+            return 0
+
+    monkeypatch.setattr(meltano.subprocess, "Popen", FakeMeltano)
+    resource = MeltanoResource(extra_env={"MELTANO_SYS_DIR_ROOT": str(tmp_path / ".meltano")})
+    resource.run(
+        NullLog(),
+        ["tap-spacex", "target-postgres", "tap-satcat", "target-postgres"],
+        select={"tap-spacex": ["rockets"], "tap-satcat": ["spacetrack_satcat"]},
+    )
+    (env,) = started
+    assert json.loads(env["TAP_SPACEX__SELECT"]) == ["extract_provenance.*", "rockets.*"]
+    assert json.loads(env["TAP_SATCAT__SELECT"]) == ["extract_provenance.*", "spacetrack_satcat.*"]

@@ -3,7 +3,8 @@
 The tap's settings live in its ``config_jsonschema``; ``meltano.yml`` repeats their names, kinds and
 descriptions (Meltano needs them to pass values on) and must agree with what the tap reports in
 ``--about``. The SpaceX API's resources live in ``tap_spacex.resources``; dbt's sources must list
-the same raw tables.
+the same raw tables, plus each run's ``extract_provenance`` (a stream of the tap, not a resource),
+whose name both taps share.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from singer_sdk import Tap
 
 from spacex_elt.settings import DBT_PROJECT_DIR, MELTANO_PROJECT_DIR
 from tap_spacex.resources import NAMES
+from tap_spacex.streams import PROVENANCE_STREAM
 from tap_spacex.tap import TapSpaceX
 
 #: The custom extractors defined in meltano.yml, by plugin name.
@@ -90,4 +92,18 @@ def _dbt_source_tables(source_name: str) -> set[str]:
 
 
 def test_dbt_sources_list_every_resource_of_the_registry() -> None:
-    assert _dbt_source_tables("spacex_raw") == set(NAMES)
+    assert _dbt_source_tables("spacex_raw") == {*NAMES, PROVENANCE_STREAM}
+
+
+def test_dbt_sources_list_every_stream_of_the_catalogue_tap() -> None:
+    from tap_satcat.streams import STREAM_TYPES
+
+    assert _dbt_source_tables("satcat_raw") == {*(t.name for t in STREAM_TYPES), PROVENANCE_STREAM}
+
+
+def test_both_taps_name_the_provenance_stream_alike() -> None:
+    """One raw table name for dbt and one select pattern for Dagster's Meltano resource."""
+    from tap_satcat.streams import PROVENANCE_STREAM as SATCAT_PROVENANCE_STREAM
+
+    assert PROVENANCE_STREAM == SATCAT_PROVENANCE_STREAM == "extract_provenance"
+    assert PROVENANCE_STREAM not in NAMES  # not one of the API's resources

@@ -47,20 +47,192 @@ def test_every_setting_is_documented_in_env_example_and_readme():
         assert f"`{name}`" in readme, name
 
 
-def test_docker_compose_runs_postgres_and_dagster_from_the_environment():
-    compose = _yaml("docker-compose.yml")
-    services = compose["services"]
-    assert set(services) == {"warehouse", "dagster-webserver", "dagster-daemon"}
+# The docker compose deployment (README, "Deployment (docker compose)"). No image can be built here;
+# tests/integration/test_deployment.py runs the same commands and configuration as processes.
+DAGSTER_SERVICES = ("init-databases", "code-location", "dagster-webserver", "dagster-daemon")
+INSTANCE_MOUNT = "./docker/dagster.yaml:/opt/dagster/home/dagster.yaml:ro"
+WORKSPACE_MOUNT = "./docker/workspace.yaml:/opt/dagster/workspace.yaml:ro"
+
+
+def _interpolate(value: str, env: dict[str, str]) -> str:
+    """Compose's interpolation, in the forms this project uses: ${VAR}, ${VAR:-default} and
+    ${VAR:?error}, nested, and $$. A missing required variable raises ValueError."""
+    out, i = "", 0
+    while i < len(value):
+        if value.startswith("$$", i):
+            out, i = out + "$", i + 2
+        elif value.startswith("${", i):
+            depth, j = 1, i + 2
+            while depth:  # the matching brace, past nested ${...}
+                if value.startswith("${", j):
+                    depth, j = depth + 1, j + 2
+                    continue
+                depth -= value[j] == "}"
+                j += 1
+            match = re.fullmatch(r"([A-Za-z_]\w*)(?:(:-|:\?)(.*))?", value[i + 2 : j - 1], re.S)
+            assert match, value
+            name, operator, operand = match.groups()
+            if env.get(name):
+                out += env[name]
+            elif operator == ":-":
+                out += _interpolate(operand, env)
+            elif operator == ":?":
+                raise ValueError(f"{name}: {operand}")
+            i = j
+        else:
+            out, i = out + value[i], i + 1
+    return out
+
+
+def _env_vars_read_by(config) -> set[str]:
+    """Every `{env: NAME}` in a Dagster YAML config."""
+    if isinstance(config, dict):
+        if set(config) == {"env"}:
+            return {config["env"]}
+        return set().union(*(_env_vars_read_by(v) for v in config.values()))
+    if isinstance(config, list):
+        return set().union(*(_env_vars_read_by(v) for v in config))
+    return set()
+
+
+def test_docker_compose_services_commands_and_restart_policies():
+    services = _yaml("docker-compose.yml")["services"]
+    assert set(services) == {"warehouse", *DAGSTER_SERVICES}
     assert services["warehouse"]["image"].startswith("postgres:")
-    webserver, daemon = services["dagster-webserver"], services["dagster-daemon"]
-    assert (PROJECT_ROOT / webserver["build"]["dockerfile"]).is_file()
-    assert "dagster-webserver" in webserver["command"] and "workspace.yaml" in webserver["command"]
-    assert daemon["command"][:2] == ["dagster-daemon", "run"]
-    for service in (webserver, daemon):
-        env = service["environment"]
-        assert env["SPACEX_PG_HOST"] == "warehouse" and env["SPACEX_PG_MODE"] == "external"
-        assert env["SPACEX_PG_PASSWORD"].startswith("${SPACEX_PG_PASSWORD:?")  # no default secret
-    assert all(port.startswith("127.0.0.1:") for port in webserver["ports"])
+    for name in DAGSTER_SERVICES:
+        assert services[name]["image"] == "spacex-elt:latest", name
+        assert (PROJECT_ROOT / services[name]["build"]["dockerfile"]).is_file()
+    assert services["code-location"]["command"] == [
+        *("dagster", "api", "grpc", "-m", "dagster_spacex.definitions"),
+        *("-h", "0.0.0.0", "-p", "4000"),
+    ]
+    assert services["init-databases"]["command"] == ["python", "docker/init_databases.py"]
+    assert (PROJECT_ROOT / "docker" / "init_databases.py").is_file()
+    workspace = "/opt/dagster/workspace.yaml"
+    assert services["dagster-webserver"]["command"][0] == "dagster-webserver"
+    assert services["dagster-webserver"]["command"][-2:] == ["-w", workspace]
+    assert services["dagster-daemon"]["command"] == ["dagster-daemon", "run", "-w", workspace]
+    # Every long-running service comes back; the one-shot setup runs once per `up`.
+    for name, service in services.items():
+        expected = "no" if name == "init-databases" else "unless-stopped"
+        assert service.get("restart") == expected, name
+    assert all(port.startswith("127.0.0.1:") for port in services["dagster-webserver"]["ports"])
+
+
+def test_docker_compose_mounts_the_checked_in_instance_and_workspace_read_only():
+    services = _yaml("docker-compose.yml")["services"]
+    for name in DAGSTER_SERVICES:
+        service = services[name]
+        assert INSTANCE_MOUNT in service["volumes"], name
+        assert WORKSPACE_MOUNT in service["volumes"], name
+        assert service["environment"]["DAGSTER_HOME"] == "/opt/dagster/home", name
+        # no named volume over DAGSTER_HOME itself (it would hide the mounted dagster.yaml)
+        assert not any(v.endswith(":/opt/dagster/home") for v in service["volumes"]), name
+    workspace = _yaml("docker/workspace.yaml")
+    assert workspace == {
+        "load_from": [
+            {
+                "grpc_server": {
+                    "host": "code-location",
+                    "port": 4000,
+                    "location_name": "dagster_spacex",
+                }
+            }
+        ]
+    }
+    pyproject = (PROJECT_ROOT / "pyproject.toml").read_text()
+    assert 'code_location_name = "dagster_spacex"' in pyproject
+
+
+def test_docker_dagster_yaml_keeps_the_instance_in_postgres_from_the_environment():
+    instance = _yaml("docker/dagster.yaml")
+    assert instance["telemetry"]["enabled"] is False
+    assert instance["run_queue"]["max_concurrent_runs"] == 1
+    assert instance["run_launcher"]["class"] == "DefaultRunLauncher"
+    db = instance["storage"]["postgres"]["postgres_db"]
+    assert all(set(value) == {"env"} for value in db.values()), "no value written in the file"
+    names = _env_vars_read_by(instance)
+    assert names == {f"DAGSTER_PG_{part}" for part in ("HOST", "PORT", "USER", "PASSWORD", "DB")}
+    services = _yaml("docker-compose.yml")["services"]
+    for name in DAGSTER_SERVICES:
+        assert names <= set(services[name]["environment"]), name
+    assert services["code-location"]["environment"]["DAGSTER_PG_PASSWORD"].startswith(
+        "${SPACEX_PG_PASSWORD:?"
+    )
+
+
+def test_docker_compose_waits_for_what_each_service_needs():
+    services = _yaml("docker-compose.yml")["services"]
+    for name in ("dagster-webserver", "dagster-daemon"):
+        assert services[name]["depends_on"] == {
+            "warehouse": {"condition": "service_healthy"},
+            "init-databases": {"condition": "service_completed_successfully"},
+            "code-location": {"condition": "service_healthy"},
+        }, name
+    assert services["code-location"]["depends_on"]["init-databases"] == {
+        "condition": "service_completed_successfully"
+    }
+    assert services["init-databases"]["depends_on"] == {
+        "warehouse": {"condition": "service_healthy"}
+    }
+    for service in services.values():
+        for needed, how in service.get("depends_on", {}).items():
+            if how["condition"] == "service_healthy":
+                assert services[needed]["healthcheck"]["test"], needed
+    assert services["code-location"]["healthcheck"]["test"] == [
+        *("CMD", "dagster", "api", "grpc-health-check", "-p", "4000")
+    ]
+    assert services["dagster-daemon"]["healthcheck"]["test"] == [
+        *("CMD", "dagster-daemon", "liveness-check")
+    ]
+
+
+def test_docker_compose_takes_secrets_only_from_the_environment():
+    services = _yaml("docker-compose.yml")["services"]
+    pipeline = services["code-location"]["environment"]
+    assert pipeline["SPACEX_PG_HOST"] == "warehouse" and pipeline["SPACEX_PG_MODE"] == "external"
+    assert pipeline["SPACEX_PG_PASSWORD"].startswith("${SPACEX_PG_PASSWORD:?")  # no default
+    env = {"SPACEX_PG_PASSWORD": "s3cret"}
+    uri = _interpolate(pipeline["MELTANO_DATABASE_URI"], env)
+    assert uri == "postgresql+psycopg://spacex:s3cret@warehouse:5432/meltano"  # Meltano's own DB
+    assert _interpolate(pipeline["MELTANO_DATABASE_URI"], {**env, "MELTANO_PG_DB": "m"}).endswith(
+        "/m"
+    )
+    for name, service in services.items():
+        values = [str(v) for v in service.get("environment", {}).values()]
+        resolved = [_interpolate(v, env) for v in values]
+        assert "s3cret" in " ".join(resolved), name  # every service gets the password
+        try:
+            [_interpolate(v, {}) for v in values]
+        except ValueError as missing:
+            assert "SPACEX_PG_PASSWORD" in str(missing)
+        else:
+            raise AssertionError(f"{name} starts without SPACEX_PG_PASSWORD")
+    assert _interpolate(pipeline["DAGSTER_PG_DB"], env) == "dagster"
+    ignored = (PROJECT_ROOT / ".dockerignore").read_text().split()
+    assert {".env", ".venv", ".git", ".local"} <= set(ignored)
+    example = (PROJECT_ROOT / ".env.example").read_text()
+    compose = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    for name in set(re.findall(r"(?<!\$)\$\{([A-Z_]+)", compose)) | _env_vars_read_by(
+        _yaml("docker/dagster.yaml")
+    ):
+        assert name in example, name
+
+
+def test_the_image_installs_regularly_and_runs_as_a_user():
+    dockerfile = (PROJECT_ROOT / "docker" / "Dockerfile").read_text()
+    lines = [line.strip() for line in dockerfile.splitlines()]
+    users = [line.split()[1] for line in lines if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0"), users
+    assert "pip install -e" not in dockerfile and "--editable" not in dockerfile
+    assert "pip install -c constraints.txt ./spacex_tap ./satcat_tap ./api_mirror ." in dockerfile
+    # plugins and the dbt manifest at build time, as the unprivileged user
+    after_user = dockerfile.split(f"USER {users[-1]}", 1)[1]
+    assert (
+        "meltano install" in after_user and "dagster-dbt project prepare-and-package" in after_user
+    )
+    pins = (PROJECT_ROOT / "constraints.txt").read_text().split()
+    assert "dagster-postgres==0.29.27" in pins
 
 
 def test_secrets_and_local_state_are_git_ignored():

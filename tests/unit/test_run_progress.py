@@ -42,3 +42,28 @@ def test_a_failed_step_keeps_its_own_error_not_the_stack_trace():
         "dagster_dbt.errors.DagsterDbtCliRuntimeError: dbt build failed with exit code 1.",
         "  Database Error in model stg_satcat__spacetrack",
     ]
+
+
+def test_the_last_lines_name_the_failed_step_and_its_cause():
+    """The job's failure hook logs one line per failed step: it ends the terminal report."""
+    hook = (
+        PREFIX.replace("DEBUG", "ERROR") + "meltano_extract_load - FAILED step "
+        "meltano_extract_load: MeltanoRunError: tap-spacex: RetriesExhaustedError: stream "
+        "capsules: POST https://api.spacexdata.com/v4/capsules/query failed after 6 attempts\n"
+    )
+    progress = report([*FAILURE, hook], io.StringIO(), io.StringIO(), verbose=False)
+    assert progress.causes == [
+        "meltano_extract_load: MeltanoRunError: tap-spacex: RetriesExhaustedError: stream "
+        "capsules: POST https://api.spacexdata.com/v4/capsules/query failed after 6 attempts"
+    ]
+
+
+def test_long_steps_show_progress():
+    line = PREFIX + "dbt_spacex_models - ASSET_MATERIALIZATION - Materialized value x.\n"
+    out = io.StringIO()
+    progress = report([line] * 25, io.StringIO(), out, verbose=False)
+    assert progress.materialized == 25
+    assert out.getvalue().splitlines() == [
+        "    ... 10 assets materialized",
+        "    ... 20 assets materialized",
+    ]

@@ -44,10 +44,14 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from api_mirror.server import Request, Response, not_found
+from api_mirror.server import Request, Response, not_found, recording_headers
 from api_mirror.spacetrack.snapshot import (
     CELESTRAK_FIELDS,
+    CELESTRAK_RECORDING,
+    CELESTRAK_RECORDING_DATE,
     SATCAT_FIELDS,
+    SATCAT_RECORDING,
+    SATCAT_RECORDING_DATE,
     load_celestrak_fixture,
     load_satcat,
 )
@@ -289,6 +293,13 @@ class SpaceTrackApp:
         factor = int(scale.get("satcat", 1))
         self.satcat = scale_satcat(load_satcat(), factor)
         self.celestrak = scale_celestrak(load_celestrak_fixture(), factor)
+        scaled = f" (scaled: satcat x{factor}, synthetic copies)" if factor > 1 else ""
+        self.spacetrack_headers = recording_headers(
+            SATCAT_RECORDING + scaled, SATCAT_RECORDING_DATE
+        )
+        self.celestrak_headers = recording_headers(
+            CELESTRAK_RECORDING + scaled, CELESTRAK_RECORDING_DATE
+        )
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self.reset()
@@ -315,6 +326,15 @@ class SpaceTrackApp:
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, request: Request) -> Response | None:
+        """Space-Track's and CelesTrak's answers, each with its own recording headers."""
+        response = self._route(request)
+        if response is not None:
+            is_celestrak = request.path.rstrip("/") == "/satcat/records.php"
+            headers = self.celestrak_headers if is_celestrak else self.spacetrack_headers
+            response.headers.update(headers)
+        return response
+
+    def _route(self, request: Request) -> Response | None:
         path = request.path
         if path == "/ajaxauth" or path.startswith("/ajaxauth/"):
             if path.rstrip("/") != "/ajaxauth/login":

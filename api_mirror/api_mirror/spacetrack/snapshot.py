@@ -25,6 +25,25 @@ PROVENANCE_FILE = DATA_DIR / "PROVENANCE.md"
 #: Records in the recording (PROVENANCE.md).
 SATCAT_RECORD_COUNT = 8848
 
+#: What the mirror's Space-Track routes say they serve (``X-Recording``) and the day the response
+#: was retrieved (``X-Recording-Date``; PROVENANCE.md's "retrieved" row: a test checks the two
+#: agree). The one home of both.
+SATCAT_RECORDING = (
+    "Space-Track SATCAT recording for Starlink (Source: USSPACECOM via Space-Track.org), "
+    "api_mirror/spacetrack/data/starlink_satcat.json.gz"
+)
+SATCAT_RECORDING_DATE = "2025-06-21"
+
+#: The same for the CelesTrak route. The fixture was written, not recorded: no CelesTrak answer
+#: was ever retrieved, so it has no recording date and the mirror sends no ``X-Recording-Date``
+#: (its values are Space-Track's of 2025-06-21, but claiming that date for CelesTrak would present
+#: a written fixture as a recording; PROVENANCE.md gives the fixture no date either).
+CELESTRAK_RECORDING = (
+    "CelesTrak SATCAT fixture, written from CelesTrak's documented format, not recorded, "
+    "api_mirror/spacetrack/data/celestrak_satcat_fixture.json"
+)
+CELESTRAK_RECORDING_DATE: str | None = None
+
 #: The recorded request, for reference (the mirror answers it with the recorded bytes).
 RECORDED_QUERY_PATH = (
     "/basicspacedata/query/class/satcat/SATNAME/~~Starlink/orderby/LAUNCH%20asc/emptyresult/show"

@@ -1,14 +1,21 @@
-"""The recorded SpaceX API: its /v4 (and /v5 launches) routes over the bundled snapshot."""
+"""The recorded SpaceX API: its /v4 (and /v5 launches) routes over the bundled snapshot (or
+another recording in a folder laid out the same way)."""
 
 from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
-from api_mirror.server import Request, Response, not_found
+from api_mirror.server import Request, Response, not_found, recording_headers
 from api_mirror.spacex.query import QueryError, matches, matching_sorted, page_of, query_parts
-from api_mirror.spacex.snapshot import load_launch_view, load_resource
+from api_mirror.spacex.snapshot import (
+    RECORDING,
+    RECORDING_DATE,
+    load_launch_view,
+    load_resource,
+)
 from tap_spacex.resources import BY_NAME, LAUNCH_VIEWS, RESOURCES
 
 
@@ -23,9 +30,12 @@ def _synthetic_id(original: str, copy_index: int) -> str:
     return f"{copy_index:06x}{original[6:]}"
 
 
-def build_dataset(scale: dict[str, int] | None = None) -> dict[str, Any]:
-    """Load every resource; ``scale={"starlink": 10}`` makes starlink 10x larger with new ids."""
-    data: dict[str, Any] = {resource.name: load_resource(resource.name) for resource in RESOURCES}
+def build_dataset(
+    scale: dict[str, int] | None = None, data_dir: Path | None = None
+) -> dict[str, Any]:
+    """Load every resource (of ``data_dir``, else the bundled recording);
+    ``scale={"starlink": 10}`` makes starlink 10x larger with new ids."""
+    data: dict[str, Any] = {r.name: load_resource(r.name, data_dir) for r in RESOURCES}
     for name, factor in (scale or {}).items():
         if name not in data:
             raise ValueError(f"cannot scale unknown resource {name!r}")
@@ -61,14 +71,46 @@ def to_v5_launch(launch: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def describe_recording(
+    data_dir: Path | None, recording: str | None, scale: dict[str, int] | None
+) -> str:
+    """The ``X-Recording`` text: the given one, the bundled recording's, or the folder's path;
+    a scaled mirror says so (its extra records are synthetic)."""
+    if recording is None:
+        recording = RECORDING if data_dir is None else f"SpaceX API recording in {data_dir}"
+    scaled = {name: int(factor) for name, factor in (scale or {}).items() if int(factor) > 1}
+    if scaled:
+        factors = ", ".join(f"{name} x{factor}" for name, factor in sorted(scaled.items()))
+        recording += f" (scaled: {factors}, synthetic copies)"
+    return recording
+
+
 class SpaceXApp:
     """``GET /v4/<resource>[/<id>]``, ``GET /v4/launches/<view>``, ``POST /v4/<resource>/query``
-    (mongoose-paginate-v2 envelope) and the same for ``/v5/launches``; JSON 404s otherwise."""
+    (mongoose-paginate-v2 envelope) and the same for ``/v5/launches``; JSON 404s otherwise.
+
+    Every answer carries the recording headers: the bundled recording's description and date, or
+    for ``data_dir`` (another recording) ``recording`` and ``recording_date`` (no date header
+    when none is given: an unknown date is not claimed).
+    """
 
     name = "spacex"
 
-    def __init__(self, scale: dict[str, int] | None = None) -> None:
-        self.data = build_dataset(scale)
+    def __init__(
+        self,
+        scale: dict[str, int] | None = None,
+        *,
+        data_dir: Path | None = None,
+        recording: str | None = None,
+        recording_date: str | None = None,
+    ) -> None:
+        self.data_dir = None if data_dir is None else Path(data_dir)
+        if recording_date is None and self.data_dir is None:
+            recording_date = RECORDING_DATE
+        self.headers = recording_headers(
+            describe_recording(self.data_dir, recording, scale), recording_date
+        )
+        self.data = build_dataset(scale, self.data_dir)
         self._sorted: dict[str, list[dict[str, Any]]] = {}
         self._by_id = {
             name: {doc["id"]: doc for doc in docs}
@@ -81,6 +123,12 @@ class SpaceXApp:
         return frozenset(r.name for r in RESOURCES if r.is_collection)
 
     def route(self, request: Request) -> Response | None:
+        response = self._route(request)
+        if response is not None:
+            response.headers.update(self.headers)
+        return response
+
+    def _route(self, request: Request) -> Response | None:
         method, path = request.method, request.path
         parts = [part for part in path.split("/") if part]
         if not parts or parts[0] not in ("v4", "v5"):
@@ -113,7 +161,8 @@ class SpaceXApp:
 
     def _one(self, version: str, resource: str, key: str, path: str) -> Response:
         if resource == "launches" and key in LAUNCH_VIEWS:
-            return Response(200, self._launches(version, load_launch_view(key)))
+            view = load_launch_view(key, self.data_dir)
+            return Response(200, self._launches(version, view))
         doc = self._by_id.get(resource, {}).get(key)
         if doc is None:
             return not_found(path)

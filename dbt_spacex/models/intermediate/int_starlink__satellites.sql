@@ -56,7 +56,8 @@ from_api as (
         satellites.version,
         satellites.launch_id,
         satellites.launch_id                                    as spacex_launch_id,
-        launches.launch_name,
+        -- the launch id while the API does not know the launch (a dangling link only warns)
+        coalesce(launches.launch_name, satellites.launch_id)    as launch_name,
         launches.launch_date                                    as launch_date,
         satellites.launch_date                                  as spacetrack_launch_date,
         -- the date the satellite counts as launched: the launch's own date, else Space-Track's

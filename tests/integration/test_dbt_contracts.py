@@ -1,0 +1,97 @@
+"""The marts' contracts (dbt `contract: {enforced: true}`, models/marts/_starlink__models.yml).
+
+PostgreSQL enforces a contract's constraints while dbt fills the NEW table, so a mart whose rows
+break one (a fleet that does not add up, say) fails before it replaces the table the analysts
+read: the old one stays, unchanged.
+"""
+
+from __future__ import annotations
+
+from support.meltano import output_of, run_tool
+
+from spacex_elt.settings import DBT_PROJECT_DIR
+
+SCHEMA = "spacex_contract_test"  # a dbt schema of its own: the session's marts are never touched
+
+
+def _fake_series(query, in_orbit: int) -> None:
+    """The one model starlink_in_orbit_daily reads, as a one-day view: 10 launched, 0 decayed."""
+    query(
+        f"create or replace view {SCHEMA}_intermediate.int_starlink__in_orbit_daily as select "
+        "'2021-01-01'::date as series_date, 1 as starlink_launches, 10 as satellites_launched, "
+        "0 as satellites_decayed, 1 as cumulative_starlink_launches, "
+        "10 as cumulative_satellites_launched, 0 as cumulative_satellites_decayed, "
+        f"{in_orbit} as satellites_in_orbit, 'spacex_api'::text as satellite_source"
+    )
+
+
+def _build_series(settings, tmp_path, check: bool = True):
+    return run_tool(
+        ["dbt", "run", "--select", "starlink_in_orbit_daily"]
+        + ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path)],
+        DBT_PROJECT_DIR,
+        settings,
+        extra_env={"SPACEX_DBT_SCHEMA": SCHEMA},
+        check=check,
+    )
+
+
+def test_a_broken_check_fails_the_mart_and_keeps_the_old_table(settings, query, tmp_path):
+    query(f"drop schema if exists {SCHEMA}_intermediate cascade")
+    query(f"create schema {SCHEMA}_intermediate")
+    try:
+        _fake_series(query, in_orbit=10)
+        _build_series(settings, tmp_path)
+        mart = f"{SCHEMA}_marts.starlink_in_orbit_daily"
+        assert query(f"select satellites_in_orbit from {mart}") == [(10,)]
+
+        _fake_series(query, in_orbit=9)  # 10 launched, none decayed, yet 9 in orbit
+        result = _build_series(settings, tmp_path, check=False)
+        assert result.returncode != 0
+        assert 'violates check constraint "in_orbit_is_launched_minus_decayed"' in output_of(result)
+        assert query(f"select satellites_in_orbit from {mart}") == [(10,)]  # unchanged
+    finally:
+        query(f"drop schema if exists {SCHEMA}_intermediate cascade")
+        query(f"drop schema if exists {SCHEMA}_marts cascade")
+
+
+def test_every_mart_has_a_primary_key_and_typed_not_null_columns(built, query):
+    marts = f"{built.dbt_schema}_marts"
+    tables = {
+        name
+        for (name,) in query(
+            "select table_name from information_schema.tables where table_schema = %s", (marts,)
+        )
+    }
+    assert {"starlink_42k_forecast", "starlink_data_provenance"} <= tables
+    keys = dict(
+        query(
+            "select conrelid::regclass::text, array_agg(attname::text order by attname) "
+            "from pg_constraint join pg_attribute "
+            "on attrelid = conrelid and attnum = any(conkey) "
+            "where contype = 'p' and connamespace = %s::regnamespace group by conrelid",
+            (marts,),
+        )
+    )
+    assert {name: keys.get(f"{marts}.{name}") for name in tables} == {
+        "starlink_satellites": ["satellite_id"],
+        "starlink_launches": ["launch_id"],
+        "starlink_in_orbit_daily": ["series_date"],
+        "starlink_launch_cadence": ["period_grain", "period_start"],
+        "starlink_42k_forecast": ["scenario"],
+        "starlink_forecast_path": ["month", "scenario"],
+        "starlink_forecast_backtest": ["cutoff_date", "horizon_months", "scenario"],
+        "starlink_source_reconciliation": ["norad_cat_id"],
+        "starlink_data_provenance": ["source"],
+    }
+    not_null = {
+        column
+        for (column,) in query(
+            "select column_name from information_schema.columns "
+            "where table_schema = %s and table_name = 'starlink_42k_forecast' "
+            "and is_nullable = 'NO'",
+            (marts,),
+        )
+    }
+    assert {"scenario", "satellites_in_orbit", "launches_needed", "is_headline"} <= not_null
+    assert "projected_date" not in not_null  # null when a scenario never reaches the target

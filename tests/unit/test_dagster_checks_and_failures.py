@@ -1,0 +1,149 @@
+"""The Dagster graph's checks and failure reporting, without a warehouse or a run: the raw
+assets' Python checks, which dbt checks block, the failed step's last words, the docs links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from dagster import AssetCheckSeverity, AssetKey, Failure
+from support.meltano import NullLog
+
+from dagster_spacex.assets.extract_load import RAW_ASSET_KEYS, ROWS_LOADED_CHECK
+from dagster_spacex.assets.transform import (
+    DOCS_PAGE,
+    dbt_spacex_models,
+    describe_failures,
+    docs_url,
+)
+from dagster_spacex.checks import FRESHNESS_CHECK, judge_freshness, source_freshness_rules
+from dagster_spacex.definitions import defs
+from dagster_spacex.hooks import cause_of
+from dagster_spacex.project import dbt_project
+from dagster_spacex.resources.meltano import MeltanoResource
+from spacex_elt.answer import ANSWER_MARTS
+
+NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.timezone.utc)
+DAY = dt.timedelta(days=1)
+
+
+def _graph():
+    return defs.resolve_asset_graph()
+
+
+def _manifest() -> dict:
+    return json.loads(dbt_project.manifest_path.read_text())
+
+
+def test_freshness_thresholds_are_the_dbt_sources_own():
+    rules = source_freshness_rules()
+    launches = rules[AssetKey(["spacex_raw", "launches"])]
+    source = _manifest()["sources"]["source.dbt_spacex.spacex_raw.launches"]
+    assert launches["loaded_at_field"] == source["loaded_at_field"]
+    warn = source["freshness"]["warn_after"]
+    assert (
+        launches["warn_after"]
+        == warn["count"] * {"hour": dt.timedelta(hours=1), "day": DAY}[warn["period"]]
+    )
+    assert launches["error_after"] > launches["warn_after"]
+
+
+def test_freshness_passes_warns_then_errors_as_the_table_ages():
+    key = AssetKey(["spacex_raw", "launches"])
+    rule = {"loaded_at_field": "_sdc_batched_at", "warn_after": 2 * DAY, "error_after": 7 * DAY}
+    fresh = judge_freshness(key, rule, NOW - dt.timedelta(hours=3), NOW)
+    assert fresh.passed and fresh.check_name == FRESHNESS_CHECK
+    warned = judge_freshness(key, rule, NOW - 3 * DAY, NOW)
+    assert not warned.passed and warned.severity == AssetCheckSeverity.WARN
+    failed = judge_freshness(key, rule, NOW - 8 * DAY, NOW)
+    assert not failed.passed and failed.severity == AssetCheckSeverity.ERROR
+    assert "192.0 h ago" in (failed.description or "")
+    # A source that is not in use (no table) or has no thresholds is not stale.
+    assert judge_freshness(key, rule, None, NOW).passed
+    assert judge_freshness(key, {}, NOW - 30 * DAY, NOW).passed
+
+
+def test_every_raw_asset_has_freshness_schema_change_and_drift_checks():
+    checks = _graph().asset_check_keys
+    for key in RAW_ASSET_KEYS:
+        names = {c.name for c in checks if c.asset_key == key}
+        assert {FRESHNESS_CHECK, "no_dropped_fields"} <= names, key
+        assert any("column_schema" in n for n in names), (key, names)
+    collections = {c.asset_key for c in checks if c.name == ROWS_LOADED_CHECK}
+    assert AssetKey(["spacex_raw", "launches"]) in collections
+    assert AssetKey(["spacex_raw", "company"]) not in collections  # a single object
+
+
+def test_only_the_answer_marts_own_tests_do_not_block():
+    """Their tables have changed when they run: blocking would leave the answer stale beside
+    them. Every other error-severity dbt test blocks its downstream assets."""
+    blocking_on: dict[str, set[bool]] = {}
+    for spec in dbt_spacex_models.check_specs:
+        blocking_on.setdefault(spec.asset_key.path[-1], set()).add(spec.blocking)
+    for mart in ANSWER_MARTS:
+        assert blocking_on[mart] == {False}, mart
+    assert True in blocking_on["stg_spacex__starlink"]
+    assert True in blocking_on["int_starlink__satellites"]
+
+
+def test_dbt_assets_link_to_their_docs_page():
+    graph = _graph()
+    forecast = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "starlink_42k_forecast")
+    url = graph.get(forecast).metadata["dbt_docs"].value
+    assert url == docs_url("model.dbt_spacex.starlink_42k_forecast")
+    assert url.startswith(DOCS_PAGE.as_uri()) and url.endswith(
+        "#!/model/model.dbt_spacex.starlink_42k_forecast"
+    )
+
+
+def test_failed_dbt_nodes_are_named_with_dbt_s_own_message():
+    lines = describe_failures(
+        {
+            "test.dbt_spacex.unique_stg_spacex__starlink_starlink_id.abc": {
+                "status": "fail",
+                "message": "Got 3 results,\n configured to fail if != 0",
+            }
+        }
+    )
+    assert lines == [
+        "unique_stg_spacex__starlink_starlink_id (fail): Got 3 results, configured to fail if != 0"
+    ]
+
+
+def test_the_last_words_of_a_failed_step_are_the_plugin_s_own_error():
+    """Meltano's structured log carries the tap's exception; the step's error starts with it."""
+    records: dict[str, int] = {}
+    errors: list[str] = []
+    exceptions: list[str] = []
+    line = json.dumps(
+        {
+            "name": "tap-spacex",
+            "level": "error",
+            "event": "stream capsules: POST http://x.invalid/v4/capsules/query failed",
+            "plugin_exception": {
+                "type": "RetriesExhaustedError",
+                "message": "stream capsules: POST http://x.invalid/v4/capsules/query failed "
+                "after 6 attempts; last error: connection error",
+            },
+        }
+    )
+    MeltanoResource._forward(NullLog(), line, records, errors, {}, exceptions)  # type: ignore[arg-type]
+    assert exceptions == [
+        "tap-spacex: RetriesExhaustedError: stream capsules: POST "
+        "http://x.invalid/v4/capsules/query failed after 6 attempts; last error: connection error"
+    ]
+    failure = Failure(description=exceptions[-1] + "\n`meltano run ...` failed with exit code 1")
+    assert cause_of(failure) == f"Failure: {exceptions[-1]}"
+    assert cause_of(None) == "no error was recorded"
+
+
+def test_the_answer_marts_selector_is_the_answer_s_marts():
+    """dbt_spacex/selectors.yml (the dbt step's second phase) names exactly ANSWER_MARTS."""
+    import yaml
+
+    from dagster_spacex.assets.transform import ANSWER_MARTS_SELECTOR
+    from spacex_elt.settings import DBT_PROJECT_DIR
+
+    selectors = yaml.safe_load((DBT_PROJECT_DIR / "selectors.yml").read_text())["selectors"]
+    (selector,) = [s for s in selectors if s["name"] == ANSWER_MARTS_SELECTOR]
+    assert sorted(item["value"] for item in selector["definition"]["union"]) == sorted(ANSWER_MARTS)
