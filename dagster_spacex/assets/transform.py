@@ -152,23 +152,34 @@ def _answer_mart_ids(manifest: Mapping[str, Any]) -> set[str]:
 
 
 def with_row_counts(invocation: DbtCliInvocation, warehouse: WarehouseResource) -> Iterator[Any]:
-    """The invocation's Dagster events, each built table's with ``dagster/row_count``.
+    """The invocation's Dagster events (as ``stream()``), each built table's with its row count.
 
-    Not dagster-dbt's ``fetch_row_counts()``: that counts ``relation_name`` from the manifest,
-    which names the database the manifest was parsed against (`make setup`'s, the image
-    build's), and silently drops the count when the run's settings name another database. The
-    warehouse resource counts in the database this run is connected to.
+    Not dagster-dbt's ``fetch_row_counts()``: that counts the manifest's ``relation_name``, which
+    names the database and schema the manifest was parsed with (`make setup`'s, the image
+    build's) and silently drops the count when this run's settings name others. dbt's own
+    result event names the relation it has just built; the warehouse resource counts it in the
+    database this run is connected to.
     """
-    for event in invocation.stream():
-        if isinstance(event, (Output, AssetMaterialization)) and "unique_id" in event.metadata:
-            node = invocation.manifest["nodes"].get(event.metadata["unique_id"].value)
-            if node and node["config"]["materialized"] != "view":  # a view's count is its query
-                count = warehouse.row_count(node["schema"], node["alias"])
+    for message in invocation.stream_raw_events():
+        node = message.raw_event["data"].get("node_info") or {}
+        relation = node.get("node_relation") or {}
+        events = message.to_default_asset_events(
+            manifest=invocation.manifest,
+            dagster_dbt_translator=invocation.dagster_dbt_translator,
+            context=invocation.context,
+            target_path=invocation.target_path,
+            project=invocation.project,
+        )
+        for event in events:
+            built = isinstance(event, (Output, AssetMaterialization))
+            # a view's count would run its query
+            if built and relation.get("schema") and node.get("materialized") != "view":
+                count = warehouse.row_count(relation["schema"], relation["alias"])
                 if count is not None:
                     event = event.with_metadata(
                         {**event.metadata, **TableMetadataSet(row_count=count)}
                     )
-        yield event
+            yield event
 
 
 @dbt_assets(
@@ -223,8 +234,18 @@ def dbt_spacex_models(
         )
         yield from with_row_counts(marts, warehouse)
         if mart_failures := failed_nodes(marts):
-            # Logged, not raised: the answer asset still rebuilds from what the marts now hold,
-            # reports these checks, and fails the run.
+            # A failed test is logged, not raised: the answer asset still rebuilds from what the
+            # marts now hold, reports these checks, and fails the run.
             context.log.error(
                 "dbt: the answer's marts failed:\n" + "\n".join(describe_failures(mart_failures))
             )
+            if models := {u: r for u, r in mart_failures.items() if u.startswith("model.")}:
+                # A mart that failed to build (a contract violation keeps its previous table)
+                # yields no output, so Dagster skips the answer: say so, and fail the run.
+                lines = describe_failures(models)
+                raise Failure(
+                    description=f"dbt: {len(lines)} of the answer's marts failed to build and "
+                    "kept their previous table, so the answer was not rebuilt; the marts that "
+                    "did build are newer than it until a run succeeds: " + "; ".join(lines),
+                    metadata={"failed": MetadataValue.json(lines)},
+                )

@@ -22,6 +22,7 @@ from support.dates import add_months, to_date
 from support.meltano import run_tool
 
 from api_mirror.spacetrack.snapshot import load_satcat
+from dagster_spacex.assets.transform import NO_UNIT_TESTS
 from spacex_elt.settings import DBT_PROJECT_DIR
 
 DAYS_PER_MONTH = 30.4375  # dbt macro days_per_month()
@@ -107,7 +108,16 @@ def _load_catalogue(settings, records) -> None:
 
 def _dbt_build(settings, tmp_path, raw_schema: str, dbt_schema: str) -> None:
     run_tool(
-        ["dbt", "build", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path)],
+        # the unit tests need no data: test_dbt_unit_tests.py runs them once
+        [
+            "dbt",
+            "build",
+            *NO_UNIT_TESTS,
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path),
+        ],
         DBT_PROJECT_DIR,
         settings,
         extra_env={"SPACEX_SATCAT_RAW_SCHEMA": raw_schema, "SPACEX_DBT_SCHEMA": dbt_schema},

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from types import SimpleNamespace
 
-from dagster import AssetCheckSeverity, AssetKey, Failure
+from dagster import (
+    AssetCheckEvaluation,
+    AssetCheckSeverity,
+    AssetKey,
+    DagsterEventType,
+    Failure,
+)
 from support.meltano import NullLog
 
+from dagster_spacex.assets.answer import failed_mart_checks
 from dagster_spacex.assets.extract_load import RAW_ASSET_KEYS, ROWS_LOADED_CHECK
 from dagster_spacex.assets.transform import (
     DOCS_PAGE,
@@ -147,3 +155,36 @@ def test_the_answer_marts_selector_is_the_answer_s_marts():
     selectors = yaml.safe_load((DBT_PROJECT_DIR / "selectors.yml").read_text())["selectors"]
     (selector,) = [s for s in selectors if s["name"] == ANSWER_MARTS_SELECTOR]
     assert sorted(item["value"] for item in selector["definition"]["union"]) == sorted(ANSWER_MARTS)
+
+
+def _check_record(mart: str, check: str, passed: bool, severity: AssetCheckSeverity):
+    evaluation = AssetCheckEvaluation(
+        asset_key=AssetKey(["marts", mart]), check_name=check, passed=passed, severity=severity
+    )
+    event = SimpleNamespace(event_specific_data=evaluation)
+    return SimpleNamespace(event_log_entry=SimpleNamespace(dagster_event=event))
+
+
+def test_the_answer_names_the_failed_error_checks_of_its_own_marts_in_this_run():
+    """What the answer asset reports (then fails the run on) after the answer's marts were
+    rebuilt and one of their own tests failed: error severity only, answer marts only."""
+    mart = ANSWER_MARTS[0]
+    records = [
+        _check_record(mart, "unique_scenario", False, AssetCheckSeverity.ERROR),
+        _check_record(mart, "unique_scenario", False, AssetCheckSeverity.ERROR),  # reported once
+        _check_record(mart, "accepted_values_x", False, AssetCheckSeverity.WARN),
+        _check_record(mart, "not_null_as_of_date", True, AssetCheckSeverity.ERROR),
+        _check_record("stg_spacex__starlink", "unique_id", False, AssetCheckSeverity.ERROR),
+    ]
+    asked = {}
+
+    def get_records_for_run(run_id, of_type):
+        asked.update(run_id=run_id, of_type=of_type)
+        return SimpleNamespace(records=records)
+
+    context = SimpleNamespace(
+        run=SimpleNamespace(run_id="this-run"),
+        instance=SimpleNamespace(get_records_for_run=get_records_for_run),
+    )
+    assert failed_mart_checks(context) == [f"{mart}:unique_scenario"]  # type: ignore[arg-type]
+    assert asked == {"run_id": "this-run", "of_type": DagsterEventType.ASSET_CHECK_EVALUATION}
