@@ -47,7 +47,7 @@ DBT_SOURCES := $(shell find dbt_spacex/models dbt_spacex/tests dbt_spacex/macros
 
 # dagster-dbt's own preparation of the project Dagster loads (dbt deps + dbt parse).
 $(MANIFEST): $(STAMP) $(DBT_SOURCES)
-	PATH="$(BIN):$$PATH" $(SPACEX) exec -- $(BIN)/dagster-dbt project prepare-and-package --file dagster_spacex/project.py > /dev/null
+	$(SPACEX) exec -- $(BIN)/dagster-dbt project prepare-and-package --file dagster_spacex/project.py > /dev/null
 	touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: dagster_spacex/dagster.yaml

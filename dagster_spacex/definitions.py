@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
@@ -18,6 +15,7 @@ from dagster_spacex.resources.meltano import MeltanoResource
 from dagster_spacex.resources.warehouse import WarehouseResource
 from dagster_spacex.schedules import daily_spacex_elt
 from dagster_spacex.sensors import spacex_api_changed, spacex_run_failed
+from spacex_elt.settings import TOOLS_DIR
 
 defs = Definitions(
     assets=[meltano_extract_load, dbt_spacex_models, starlink_42k_answer],
@@ -28,9 +26,7 @@ defs = Definitions(
     resources={
         "meltano": MeltanoResource(),
         # dbt from this virtualenv, whether or not it is on PATH
-        "dbt": DbtCliResource(
-            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))
-        ),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(TOOLS_DIR / "dbt")),
         "warehouse": WarehouseResource(),
     },
 )

@@ -9,6 +9,7 @@ mirror of the API without any configuration.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MELTANO_PROJECT_DIR = PROJECT_ROOT / "meltano_project"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_spacex"
 LOCAL_STATE_DIR = PROJECT_ROOT / ".local"
+#: This interpreter's scripts folder (the virtualenv's bin: dbt, meltano, dagster). First on the
+#: PATH of every tool the project starts: libraries that run a tool by name (dagster-dbt's
+#: DbtProject.prepare_if_dev under `dagster dev` runs `dbt parse`) then find this virtualenv's
+#: without an activated virtualenv.
+TOOLS_DIR = Path(sys.executable).parent
 
 DEFAULT_MIRROR_PORT = 18765
 DEFAULT_EMBEDDED_PORT = 54329
@@ -217,7 +223,15 @@ def runtime_env(settings: Settings | None = None) -> dict[str, str]:
         "MELTANO_ENVIRONMENT": s.meltano_environment,
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
+        "PATH": tools_path(),
     }
+
+
+def tools_path(path: str | None = None) -> str:
+    """``path`` (default: this process's PATH) with :data:`TOOLS_DIR` first, once."""
+    entries = (os.environ.get("PATH", "") if path is None else path).split(os.pathsep)
+    tools = str(TOOLS_DIR)
+    return os.pathsep.join([tools, *(e for e in entries if e and e != tools)])
 
 
 def subprocess_env(settings: Settings | None = None) -> dict[str, str]:

@@ -8,7 +8,7 @@ import threading
 import pytest
 from dagster import AssetCheckSeverity, AssetKey, DagsterInstance, build_schedule_context
 from dagster_dbt import get_asset_key_for_model
-from support.meltano import NullLog, run_tool
+from support.meltano import BIN, NullLog, run_tool
 
 from api_mirror.spacetrack.snapshot import load_satcat
 from api_mirror.spacex.snapshot import record_counts
@@ -357,14 +357,17 @@ def test_marts_and_the_answer_must_be_rebuilt_daily():
 
 
 def test_dagster_validates_the_workspace_from_the_command_line(tmp_path):
+    """As `make dev` loads it: through `spacex exec`, as `dagster dev` (whose dagster-dbt
+    preparation runs `dbt parse` by name), with no virtualenv on PATH."""
     from spacex_elt.settings import PROJECT_ROOT
 
     result = run_tool(
-        ["dagster", "definitions", "validate", "-w", "workspace.yaml"],
+        ["spacex", "exec", "--", str(BIN / "dagster"), "definitions", "validate",
+         "-w", "workspace.yaml"],
         PROJECT_ROOT,
         None,
-        {"DAGSTER_HOME": str(tmp_path)},
+        {"DAGSTER_HOME": str(tmp_path), "DAGSTER_IS_DEV_CLI": "1", "PATH": "/usr/bin:/bin"},
         check=False,
-    )
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert "All code locations passed validation" in result.stdout + result.stderr

@@ -35,6 +35,18 @@ def test_defaults_are_local_and_prod_reads_the_live_api():
     assert env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "false"
 
 
+def test_every_tool_finds_this_virtualenv_s_tools_first(monkeypatch):
+    """`dagster dev` without an activated virtualenv: dagster-dbt's prepare_if_dev runs `dbt`
+    by name, so the project's tools get this virtualenv's bin first on PATH (once)."""
+    from spacex_elt.settings import TOOLS_DIR, tools_path
+
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    path = runtime_env(load_settings({}))["PATH"]
+    assert path == f"{TOOLS_DIR}:/usr/bin:/bin"
+    assert tools_path(path) == path
+    assert (TOOLS_DIR / "dbt").exists() and (TOOLS_DIR / "meltano").exists()
+
+
 def test_dotenv_file_is_read_with_the_environment_winning(tmp_path, monkeypatch):
     from spacex_elt import settings as settings_module
 
