@@ -22,7 +22,7 @@ from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from api_mirror.faults import (
     NOT_JSON_BODY,
@@ -34,6 +34,9 @@ from api_mirror.faults import (
 )
 
 CONTROL_PATH = "/__mirror__/faults"
+#: Form fields the request log never keeps (Space-Track's login): the log is readable through
+#: the control route, and a user may point a real account at the mirror by mistake.
+SECRET_FIELDS = frozenset({"identity", "password"})
 
 #: Response headers saying what a recorded API's answers come from, so a client (the taps'
 #: ``extract_provenance``) can record it: a human-readable description and the recording's date.
@@ -149,7 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 body_for_log = json.loads(raw)
             except ValueError:
-                body_for_log = raw.decode("utf-8", "replace")
+                body_for_log = _redacted(raw.decode("utf-8", "replace"))
         mirror.record_request(method, path, body_for_log)
         fault = mirror.faults.take(method, path)
         if fault and fault.delay:
@@ -418,3 +421,11 @@ class MirrorServer:
             if response is not None:
                 return response
         return not_found(request.path)
+
+
+def _redacted(form: str) -> str:
+    """A form-encoded body with the values of :data:`SECRET_FIELDS` replaced; other text as is."""
+    fields = parse_qsl(form, keep_blank_values=True)
+    if not any(name in SECRET_FIELDS for name, _ in fields):
+        return form
+    return urlencode([(n, "[redacted]" if n in SECRET_FIELDS else v) for n, v in fields])

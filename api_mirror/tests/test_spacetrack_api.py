@@ -117,6 +117,17 @@ def test_login_sets_the_session_cookie(st: MirrorServer) -> None:
     assert _app(st).login_count == 1
 
 
+def test_the_request_log_never_keeps_the_credentials(st: MirrorServer) -> None:
+    """The log is readable through the control route; a real account may be sent by mistake."""
+    httpx.post(
+        f"{st.base_url}/ajaxauth/login",
+        data={"identity": "someone@example.com", "password": "a-real-secret", "x": "1"},
+    )
+    ((method, path, body),) = st.request_log
+    assert (method, path) == ("POST", "/ajaxauth/login")
+    assert body == "identity=%5Bredacted%5D&password=%5Bredacted%5D&x=1"
+
+
 @pytest.mark.parametrize(
     "form",
     [

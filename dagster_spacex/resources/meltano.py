@@ -23,7 +23,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time
 import uuid
 from collections import defaultdict, deque
@@ -36,7 +35,7 @@ from typing import Any
 import yaml
 from dagster import ConfigurableResource, Failure, MetadataValue
 
-from spacex_elt.settings import MELTANO_PROJECT_DIR, subprocess_env
+from spacex_elt.settings import MELTANO_PROJECT_DIR, TOOLS_DIR, subprocess_env
 from tap_spacex.streams import PROVENANCE_STREAM
 
 LEVELS = {
@@ -191,7 +190,7 @@ class MeltanoResource(ConfigurableResource):
     extra_env: dict[str, str] = {}
 
     def _executable(self) -> str:
-        return str(Path(sys.executable).with_name("meltano"))
+        return str(TOOLS_DIR / "meltano")
 
     def run(
         self,

@@ -19,7 +19,10 @@ from spacex_elt.postgres import free_port
 from spacex_elt.settings import Settings, load_settings
 from support.meltano import run_meltano
 from support.mirror import shared_mirror, stop_shared_mirror
+from support.offline import refuse_the_internet
 from support.sql import sql
+
+refuse_the_internet()  # every suite: only loopback (support/offline.py)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

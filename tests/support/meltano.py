@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
-from spacex_elt.settings import DBT_PROJECT_DIR, MELTANO_PROJECT_DIR, Settings, subprocess_env
+from spacex_elt.settings import (
+    DBT_PROJECT_DIR,
+    MELTANO_PROJECT_DIR,
+    TOOLS_DIR,
+    Settings,
+    subprocess_env,
+)
 
-BIN = Path(sys.executable).parent
+BIN = TOOLS_DIR  # this virtualenv's meltano, dbt and dagster
 
 
 def tool_env(settings: Settings | None, extra_env: dict | None = None) -> dict[str, str]:
