@@ -29,9 +29,6 @@ from dagster import (
     multi_asset,
 )
 
-# Public in dagster-dbt's use, not re-exported by dagster's top level in 1.13.
-from dagster._core.definitions.metadata import TableMetadataSet
-
 from dagster_spacex.project import EXTRACT_LOADS, SATCAT_EL, SPACEX_EL, ExtractLoad
 from dagster_spacex.resources.meltano import MeltanoResource
 from dagster_spacex.resources.warehouse import WarehouseResource
@@ -115,18 +112,17 @@ def raw_schema_for(key: AssetKey) -> str:
 def table_metadata(warehouse: WarehouseResource, schema: str, table: str) -> dict[str, Any]:
     """Dagster's standard table metadata: dagster/table_name, dagster/row_count and
     dagster/column_schema (what the UI shows natively and the schema-change check compares)."""
+    # Written as the documented metadata keys: dagster's TableMetadataSet is not public API.
+    metadata: dict[str, Any] = {"dagster/table_name": f"{schema}.{table}"}
+    row_count = warehouse.row_count(schema, table)
+    if row_count is not None:
+        metadata["dagster/row_count"] = row_count
     columns = warehouse.columns(schema, table)
-    return dict(
-        TableMetadataSet(
-            table_name=f"{schema}.{table}",
-            row_count=warehouse.row_count(schema, table),
-            column_schema=TableSchema(
-                columns=[TableColumn(name, data_type) for name, data_type in columns]
-            )
-            if columns
-            else None,
+    if columns:
+        metadata["dagster/column_schema"] = TableSchema(
+            columns=[TableColumn(name, data_type) for name, data_type in columns]
         )
-    )
+    return metadata
 
 
 @multi_asset(

@@ -30,7 +30,6 @@ from dagster import (
     MetadataValue,
     Output,
 )
-from dagster._core.definitions.metadata import TableMetadataSet
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -176,9 +175,7 @@ def with_row_counts(invocation: DbtCliInvocation, warehouse: WarehouseResource) 
             if built and relation.get("schema") and node.get("materialized") != "view":
                 count = warehouse.row_count(relation["schema"], relation["alias"])
                 if count is not None:
-                    event = event.with_metadata(
-                        {**event.metadata, **TableMetadataSet(row_count=count)}
-                    )
+                    event = event.with_metadata({**event.metadata, "dagster/row_count": count})
             yield event
 
 

@@ -365,3 +365,132 @@ def test_without_the_catalogue_the_spacex_answer_is_unchanged(absent_marts, quer
     }
     assert query(f"select count(*) from {absent_marts}.starlink_satellites") == [(1445,)]
     assert query(f"select count(*) from {absent_marts}.starlink_source_reconciliation") == [(0,)]
+
+
+# --- survival by age and what it would take (issue 18), recomputed with lifelines ---------------
+
+MIN_AT_RISK, FIT_MIN_AGE, MAX_AGE = 100, 12, 360  # dbt vars starlink_survival_*
+EXCLUDED_VERSIONS = {"v0.9", "prototype"}  # dbt var starlink_decay_excluded_versions
+
+
+@pytest.fixture(scope="module")
+def survival_oracle(catalogue, spacex_versions) -> dict:
+    """The as-of survival curve from the recorded file, by lifelines' Kaplan-Meier estimator on
+    whole months and numpy's least squares for the Weibull tail: nothing of the dbt SQL."""
+    import numpy as np
+    from lifelines import KaplanMeierFitter
+
+    as_of = catalogue["as_of"]
+    durations, events = [], []
+    for s in catalogue["satellites"]:
+        if s["launch"] > as_of or spacex_versions.get(s["norad"]) in EXCLUDED_VERSIONS:
+            continue
+        decayed = s["decay"] is not None and s["decay"] <= as_of
+        end = s["decay"] if decayed else as_of
+        durations.append(math.floor((end - s["launch"]).days / DAYS_PER_MONTH))
+        events.append(decayed)
+    km = KaplanMeierFitter().fit(durations, event_observed=events)
+    ages = list(range(MAX_AGE + 1))
+    km_survival = [float(v) for v in km.survival_function_at_times(ages)]
+    at_risk = [sum(1 for d in durations if d >= a) for a in ages]
+    last = max(a for a in ages if at_risk[a] >= MIN_AT_RISK)
+    fit_ages = [a for a in range(FIT_MIN_AGE, last + 1) if 0 < km_survival[a] < 1]
+    shape, intercept = np.polyfit(
+        [math.log(a + 1) for a in fit_ages],
+        [math.log(-math.log(km_survival[a])) for a in fit_ages],
+        1,
+    )
+    scale = math.exp(-intercept / shape)
+    curve = [
+        km_survival[a]
+        if a <= last
+        else km_survival[last]
+        * math.exp(((last + 1) / scale) ** shape - ((a + 1) / scale) ** shape)
+        for a in ages
+    ]
+    return {"as_of": as_of, "km": km_survival, "at_risk": at_risk, "last": last, "shape": shape,
+            "scale": scale, "curve": curve}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def survival_rows(catalogue_marts, query, survival_oracle) -> list[dict]:
+    schema = catalogue_marts.replace("_marts", "_intermediate")
+    return _rows(
+        query,
+        "select age_months, at_risk, kaplan_meier_survival, survival, survival_basis, "
+        "last_reliable_age_months, weibull_shape, weibull_scale_months from "
+        f"{schema}.int_starlink__survival where cutoff_date = '{survival_oracle['as_of']}' "
+        "order by age_months",
+    )
+
+
+def test_survival_is_lifelines_kaplan_meier_with_a_weibull_tail(survival_oracle, survival_rows):
+    oracle = survival_oracle
+    assert [r["age_months"] for r in survival_rows] == list(range(MAX_AGE + 1))
+    assert {r["last_reliable_age_months"] for r in survival_rows} == {oracle["last"]}
+    assert survival_rows[0]["weibull_shape"] == pytest.approx(oracle["shape"], rel=1e-9)
+    assert survival_rows[0]["weibull_scale_months"] == pytest.approx(oracle["scale"], rel=1e-9)
+    for row in survival_rows:
+        a = row["age_months"]
+        assert row["at_risk"] == oracle["at_risk"][a], a
+        assert row["kaplan_meier_survival"] == pytest.approx(oracle["km"][a], abs=1e-12), a
+        assert row["survival"] == pytest.approx(oracle["curve"][a], abs=1e-12), a
+        assert row["survival_basis"] == ("kaplan_meier" if a <= oracle["last"] else "weibull_tail")
+    # what users rely on: losses rise with age (wear-out), and the curve never rises
+    assert oracle["shape"] > 1
+    curve = [r["survival"] for r in survival_rows]
+    assert all(later <= earlier + 1e-15 for earlier, later in zip(curve, curve[1:], strict=False))
+
+
+def test_what_it_takes_recomputed(catalogue, spacex_versions, survival_oracle, catalogue_marts,
+                                  query):  # fmt: skip
+    """Launches a month to reach 42,000 by each target year, from the oracle's curve and the
+    recorded file: the fleet is linear in the launches a month (see the model's header)."""
+    as_of, curve = survival_oracle["as_of"], survival_oracle["curve"]
+
+    def s(age: int) -> float:
+        return 1.0 if age < 0 else curve[min(age, MAX_AGE)]
+
+    sats = catalogue["satellites"]
+    in_orbit = [
+        math.floor((as_of - x["launch"]).days / DAYS_PER_MONTH)
+        for x in sats
+        if x["launch"] <= as_of and not (x["decay"] and x["decay"] <= as_of)
+    ]
+    window_start = add_months(as_of, -12)  # dbt var starlink_recent_window_months
+    recent = Counter(
+        x["launch_id"]
+        for x in sats
+        if window_start < catalogue["launch_dates"][x["launch_id"]] <= as_of
+    )
+    f9_per_launch = sum(recent.values()) / len(recent)
+    mean_life = sum(s(a) for a in range(MAX_AGE + 1))
+    rows = _rows(
+        query,
+        "select target_year, launch_class, months_to_target, satellites_per_launch, "
+        "satellites_in_orbit_as_of, as_of_fleet_surviving, launches_per_month_needed, "
+        "launches_needed, mean_life_months, steady_state_launches_per_month "
+        f"from {catalogue_marts}.starlink_what_it_takes order by target_year, launch_class",
+    )
+    assert [(r["target_year"], r["launch_class"]) for r in rows] == [
+        (y, c) for y in (2030, 2035, 2040, 2050) for c in ("falcon_9", "starship")
+    ]
+    for r in rows:
+        months = (r["target_year"] - as_of.year) * 12 + 12 - as_of.month
+        per_launch = f9_per_launch if r["launch_class"] == "falcon_9" else 50
+        surviving = sum(s(a + months - 1) / s(a - 1) for a in in_orbit)
+        per_month = max(TARGET - surviving, 0) / (
+            per_launch * sum(s(j) for j in range(-1, months - 1))
+        )
+        assert r["months_to_target"] == months
+        assert r["satellites_in_orbit_as_of"] == len(in_orbit) == 7721
+        assert float(r["satellites_per_launch"]) == pytest.approx(per_launch, rel=1e-12)
+        assert float(r["as_of_fleet_surviving"]) == pytest.approx(surviving, rel=1e-9)
+        assert float(r["launches_per_month_needed"]) == pytest.approx(per_month, rel=1e-9)
+        assert float(r["launches_needed"]) == pytest.approx(per_month * months, rel=1e-9)
+        assert float(r["mean_life_months"]) == pytest.approx(mean_life, rel=1e-9)
+        assert float(r["steady_state_launches_per_month"]) == pytest.approx(
+            TARGET / mean_life / per_launch, rel=1e-9
+        )
+    # the fleet launched by the as-of date is mostly gone long before 2050
+    assert float(rows[-1]["as_of_fleet_surviving"]) < 0.1 * 7721

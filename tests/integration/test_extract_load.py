@@ -8,6 +8,7 @@ from support.meltano import run_meltano
 
 from api_mirror.spacetrack.snapshot import load_satcat
 from api_mirror.spacex.snapshot import SNAPSHOT_DIR, record_counts
+from dagster_spacex.project import EXTRACT_LOADS
 from tap_spacex.streams import PROVENANCE_STREAM
 
 STREAMS = sorted(record_counts())
@@ -60,8 +61,8 @@ def test_the_meltano_job_runs_by_itself_and_reruns_change_no_count(catalogue_mod
     """`meltano run spacex_elt` (both extract-loads, then dbt build), then both extract-loads
     again: the rerun changes no count, and the marts answer from the catalogue."""
     satcat = f"{catalogue_mode.catalogue.raw_schema}.spacetrack_satcat"
-    rerun = ("tap-spacex", "target-postgres", "tap-satcat", "target-postgres")  # the job but dbt
-    for blocks in (("spacex_elt",), rerun):
+    extract_loads = [name for el in EXTRACT_LOADS for name in (el.extractor, el.loader)]
+    for blocks in (["spacex_elt"], extract_loads):  # the job, then its extract-loads alone
         run_meltano(catalogue_mode, "run", *blocks)
         assert _raw_counts(query) == record_counts()
         assert query(f"select count(*) from {satcat}")[0][0] == len(load_satcat()) == 8848

@@ -37,12 +37,14 @@ from spacex_elt.settings import MELTANO_PROJECT_DIR, Settings
 from tap_spacex.client import PAGE_SORT
 from tap_spacex.resources import NAMES
 from tap_spacex.streams import PROVENANCE_STREAM
+from tap_spacex.tap import TapSpaceX
 
 RAW = "spacex_raw_soft_deletes"
 SATCAT_RAW = "satcat_raw_soft_deletes"
 #: Small streams (crew spans 4 pages with page_size 5), so faults hit the paging too.
 STREAMS = ("crew", "dragons", "rockets")
 RUN_TIMEOUT = 180  # seconds; no case may hang
+DEFAULT_PAGE_SIZE = TapSpaceX.config_jsonschema["properties"]["page_size"]["default"]
 
 
 def recorded_counts(folder: Path = SNAPSHOT_DIR) -> dict[str, int]:
@@ -79,7 +81,7 @@ class Runner:
             patterns = [f"{s}.*" for s in (*streams, PROVENANCE_STREAM)]
             env = {"TAP_SPACEX__SELECT": json.dumps(patterns), **env}
         else:
-            env = {"TAP_SPACEX_PAGE_SIZE": "100", **env}
+            env = {"TAP_SPACEX_PAGE_SIZE": str(DEFAULT_PAGE_SIZE), **env}
         return self._run("tap-spacex", check, env)
 
     def satcat(self, check: bool = True, **env: str):

@@ -246,3 +246,30 @@ def test_ci_runs_the_readme_test_command():
     ci = (PROJECT_ROOT / ".ci" / "run").read_text()
     assert "make test" in readme.split("## Quick start")[1].split("##")[0]
     assert re.search(r"^make test$", ci, re.MULTILINE)
+
+
+def test_ci_lints_before_it_tests():
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text()
+    assert "set -euo pipefail" in ci
+    commands = [line for line in ci.splitlines() if line.startswith("make ")]
+    assert commands == ["make lint", "make test"]
+
+
+def test_pre_commit_runs_the_lint_target_locally():
+    """The hooks are `make lint`'s three commands, from .venv: local, so nothing is downloaded."""
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    make_lint = [line.strip().replace("$(BIN)/", ".venv/bin/") for line in lint.splitlines()[1:]]
+    (repo,) = _yaml(".pre-commit-config.yaml")["repos"]
+    assert repo["repo"] == "local"
+    hooks = repo["hooks"]
+    assert all(hook["language"] == "system" for hook in hooks)
+    # ruff is given the staged files (--force-exclude keeps [tool.ruff] extend-exclude);
+    # mypy checks its configured files, as `make lint` runs it.
+    entries = [
+        hook["entry"].replace(" --force-exclude", "")
+        + (" ." if hook.get("pass_filenames", True) else "")
+        for hook in hooks
+    ]
+    assert entries == make_lint
+    assert [hook.get("pass_filenames", True) for hook in hooks] == [True, True, False]
