@@ -2,9 +2,10 @@
 
 One reader serves the ``spacex answer`` command and the Dagster answer asset, so both say the same.
 Every number comes from the marts (``starlink_42k_forecast``, ``starlink_forecast_path``,
-``starlink_forecast_backtest``, ``starlink_in_orbit_daily``; ``starlink_source_reconciliation`` for
-the SpaceX API's own last date when the catalogue is the satellite source): no forecast arithmetic
-is done here, only reading, formatting and the choice of words. Where each source was read from,
+``starlink_forecast_skill``, ``starlink_what_it_takes``, ``starlink_in_orbit_daily``, the
+authorisations seed; ``starlink_source_reconciliation`` for the SpaceX API's own last date when the
+catalogue is the satellite source): no forecast arithmetic is done here, only reading, formatting
+and the choice of words. Where each source was read from,
 when, how many records and, when the server said it serves a recording, the recording's date,
 come from ``starlink_data_provenance``: what the taps recorded at load time (their
 ``extract_provenance`` stream), never constants or the current settings.
@@ -32,7 +33,8 @@ STALE_AFTER_DAYS = 30
 ANSWER_MARTS = (
     "starlink_42k_forecast",
     "starlink_forecast_path",
-    "starlink_forecast_backtest",
+    "starlink_forecast_skill",
+    "starlink_what_it_takes",
     "starlink_in_orbit_daily",
     "starlink_source_reconciliation",
     "starlink_data_provenance",
@@ -91,24 +93,41 @@ class Source:
 
 
 @dataclass
+class PathPoint:
+    """One month-step of a scenario's path (``starlink_forecast_path``)."""
+
+    date: dt.date
+    predicted: float
+    p10: float
+    p50: float
+    p90: float
+    cumulative_launches: float
+
+
+@dataclass
 class Answer:
     as_of_date: dt.date
+    forecast_start_date: dt.date
     satellite_source: str
     satellites_launched: int
     satellites_decayed: int
     satellites_in_orbit: int
+    in_orbit_at_start: int
     target_in_orbit: int
-    #: starlink_42k_forecast, one row per scenario, headline first (by headline_rank)
+    authorised_in_orbit: int
+    #: starlink_42k_forecast, one row per scenario, the headline first
     scenarios: list[dict[str, Any]]
-    #: starlink_forecast_backtest, one row per (scenario, cutoff, horizon)
-    backtest: list[dict[str, Any]]
-    #: per (scenario, horizon): cutoffs scored, mean absolute and mean signed percent error
-    backtest_summary: list[dict[str, Any]]
+    #: starlink_forecast_skill, one row per (configuration, horizon), by skill rank
+    skill: list[dict[str, Any]]
+    #: starlink_what_it_takes, one row per (target year, launch class)
+    what_it_takes: list[dict[str, Any]]
+    #: the authorisations seed, by date
+    authorisations: list[dict[str, Any]]
     sources: list[Source]
     #: starlink_in_orbit_daily: (date, satellites in orbit)
     series: list[tuple[dt.date, int]] = field(repr=False)
-    #: starlink_forecast_path: scenario -> [(path date, predicted in orbit)], from the as-of date
-    paths: dict[str, list[tuple[dt.date, float]]] = field(repr=False, default_factory=dict)
+    #: starlink_forecast_path: scenario -> its month-steps from the forecast start
+    paths: dict[str, list[PathPoint]] = field(repr=False, default_factory=dict)
     days_behind_today: int = 0
     tables: str = ""
 
@@ -118,29 +137,36 @@ class Answer:
 
     @property
     def headline(self) -> dict[str, Any]:
-        """The scenario the forecast mart marks ``is_headline`` (chosen there by rule)."""
-        return next(
-            (row for row in self.scenarios if row.get("is_headline")),
-            min(self.scenarios, key=lambda row: row.get("headline_rank") or 0),
-        )
+        """The data-driven scenario (``is_headline`` in the forecast mart)."""
+        return next((row for row in self.scenarios if row.get("is_headline")), self.scenarios[0])
+
+    @property
+    def starship(self) -> dict[str, Any] | None:
+        return next((row for row in self.scenarios if row["scenario"] == "with_starship"), None)
 
     @property
     def attributions(self) -> list[str]:
         return [s.attribution for s in self.sources if s.attribution]
 
     @property
-    def backtest_cutoff_months(self) -> list[int]:
-        return sorted({int(row["months_before_as_of"]) for row in self.backtest})
+    def headline_skill(self) -> list[dict[str, Any]]:
+        """The headline configuration's backtest rows, by horizon."""
+        name = self.headline.get("configuration")
+        return [row for row in self.skill if row["configuration"] == name]
 
     @property
     def headline_rule(self) -> str:
-        horizon = self.headline.get("backtest_horizon_months")
-        cutoffs = ", ".join(str(m) for m in self.backtest_cutoff_months) or "no"
+        horizons = " and ".join(
+            str(h)
+            for h in sorted(
+                {int(r["horizon_months"]) for r in self.skill if r.get("in_headline_rule")}
+            )
+        )
         return (
-            "the scenario with the smallest mean absolute percent error of its "
-            f"{horizon}-month-ahead predictions in the backtest (the same method run from "
-            f"{cutoffs} months before the as-of date; cutoffs whose actual fleet was 0 left "
-            "out); ties go to the name that sorts first"
+            "the configuration with the smallest skill score, the mean over the "
+            f"{horizons or 'headline'}-month horizons of (mean absolute % error + |mean signed % "
+            "error|) of its rolling-origin backtest, so a biased configuration pays twice; ties go "
+            "to the name that sorts first"
         )
 
 
@@ -234,71 +260,84 @@ def _sources(
     return sources
 
 
+def _rows(cur: psycopg.Cursor[Any], sql: str) -> list[dict[str, Any]]:
+    drop = {"transformation_updated_at"}
+    return [{k: _plain(v) for k, v in row.items() if k not in drop} for row in cur.execute(sql)]
+
+
 def load_answer(settings: Settings | None = None, today: dt.date | None = None) -> Answer:
-    """Read the forecast, path, backtest and in-orbit series marts."""
+    """Read the forecast, path, skill, what-it-takes, series and authorisation tables."""
     s = settings or load_settings()
     marts = f"{s.dbt_schema}_marts"
+    seeds = f"{s.dbt_schema}_seeds"
     with connect(s.postgres) as conn, conn.cursor(row_factory=dict_row) as cur:
         try:
-            scenarios = cur.execute(
-                f"select * from {marts}.starlink_42k_forecast order by headline_rank, scenario"
-            ).fetchall()
+            scenarios = _rows(
+                cur,
+                f"select * from {marts}.starlink_42k_forecast order by is_headline desc, scenario",
+            )
+            skill = _rows(
+                cur,
+                f"select * from {marts}.starlink_forecast_skill "
+                "order by skill_rank, horizon_months",
+            )
+            what_it_takes = _rows(
+                cur,
+                f"select * from {marts}.starlink_what_it_takes order by target_year, launch_class",
+            )
             paths = cur.execute(
-                f"select scenario, path_date, predicted_in_orbit from {marts}."
-                "starlink_forecast_path order by scenario, months_after_as_of"
-            ).fetchall()
-            backtest = cur.execute(
-                f"select * from {marts}.starlink_forecast_backtest "
-                "order by scenario, cutoff_date, horizon_months"
-            ).fetchall()
-            # avg() skips the null percent errors of cutoffs whose actual fleet was 0, as the
-            # headline rule does
-            summary = cur.execute(
-                "select scenario, horizon_months, count(abs_error_pct) as cutoffs_scored, "
-                "round(avg(abs_error_pct), 2) as mean_abs_error_pct, "
-                "round(avg(error_pct), 2) as mean_error_pct "
-                f"from {marts}.starlink_forecast_backtest group by scenario, horizon_months "
-                "order by scenario, horizon_months"
+                "select scenario, path_date, predicted_in_orbit, in_orbit_p10, in_orbit_p50, "
+                f"in_orbit_p90, cumulative_launches from {marts}.starlink_forecast_path "
+                "order by scenario, months_after_start"
             ).fetchall()
             series = cur.execute(
                 f"select series_date, satellites_in_orbit from {marts}.starlink_in_orbit_daily "
                 "order by series_date"
             ).fetchall()
+            authorisations = _rows(
+                cur, f"select * from {seeds}.starlink_authorisations order by decision_date"
+            )
         except psycopg.errors.UndefinedTable as err:
             raise LookupError(f"{err.diag.message_primary}: run the pipeline first") from None
         if not scenarios:
             raise LookupError(f"{marts}.starlink_42k_forecast is empty: run the pipeline first")
         first = scenarios[0]
-        as_of = first["as_of_date"]
+        as_of = _as_date(first["as_of_date"]) or dt.date.min
         satellite_source = first.get("satellite_source") or SPACEX_API
         sources = _sources(cur, marts, satellite_source, as_of)
     today = today or dt.datetime.now(dt.timezone.utc).date()
-    drop = {"transformation_updated_at"}
-    rank = {row["scenario"]: row["headline_rank"] for row in scenarios}
-    by_scenario: dict[str, list[tuple[dt.date, float]]] = {row["scenario"]: [] for row in scenarios}
+    by_scenario: dict[str, list[PathPoint]] = {row["scenario"]: [] for row in scenarios}
     for row in paths:
         by_scenario.setdefault(row["scenario"], []).append(
-            (row["path_date"], float(row["predicted_in_orbit"]))
+            PathPoint(
+                row["path_date"],
+                float(row["predicted_in_orbit"]),
+                float(row["in_orbit_p10"]),
+                float(row["in_orbit_p50"]),
+                float(row["in_orbit_p90"]),
+                float(row["cumulative_launches"]),
+            )
         )
     return Answer(
         as_of_date=as_of,
+        forecast_start_date=_as_date(first["forecast_start_date"]) or as_of,
         satellite_source=satellite_source,
         satellites_launched=int(first["satellites_launched"]),
         satellites_decayed=int(first["satellites_decayed"]),
         satellites_in_orbit=int(first["satellites_in_orbit"]),
+        in_orbit_at_start=int(first["in_orbit_at_start"]),
         target_in_orbit=int(first["target_in_orbit"]),
-        scenarios=[{k: _plain(v) for k, v in row.items() if k not in drop} for row in scenarios],
-        backtest=[{k: _plain(v) for k, v in row.items() if k not in drop} for row in backtest],
-        backtest_summary=sorted(
-            ({k: _plain(v) for k, v in row.items()} for row in summary),
-            key=lambda row: (rank.get(row["scenario"], 0), row["horizon_months"]),
-        ),
+        authorised_in_orbit=int(first["authorised_in_orbit"]),
+        scenarios=scenarios,
+        skill=skill,
+        what_it_takes=what_it_takes,
+        authorisations=authorisations,
         sources=sources,
         series=[(row["series_date"], int(row["satellites_in_orbit"])) for row in series],
         paths=by_scenario,
         days_behind_today=(today - as_of).days,
         tables=f"schemas {s.raw_schema}, {s.catalogue.raw_schema}, {s.dbt_schema}_staging, "
-        f"{s.dbt_schema}_intermediate, {marts} in "
+        f"{s.dbt_schema}_intermediate, {marts}, {seeds} in "
         f"postgresql://{s.postgres.host}:{s.postgres.port}/{s.postgres.database}",
     )
 
@@ -316,137 +355,173 @@ def _fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
-def _pct(value: Any, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{float(value):.{digits}f}%"
+def _int(value: Any) -> str:
+    return "n/a" if value is None else f"{round(float(value)):,}"
 
 
-def _levels_off(row: dict[str, Any]) -> str:
-    """Why a scenario never gets there, in words (from the mart's own equilibrium)."""
-    equilibrium = row.get("equilibrium_in_orbit")
-    if equilibrium is not None:
-        return f"levels off at about {float(equilibrium):,.0f}"
-    return "not there by the end of the forecast horizon"
+def _month(value: Any) -> str | None:
+    day = _as_date(value)
+    return f"{day:%Y-%m}" if day else None
 
 
-def _never(row: dict[str, Any]) -> str:
-    return f"never ({_levels_off(row)})"
+def _reached(answer: Answer, row: dict[str, Any], which: str) -> str:
+    """``2031-09, after 886 launches`` or ``not before 2060``."""
+    month = _month(row.get(f"target_date_{which}"))
+    if not month:
+        return f"not before {row.get('horizon_year')}"
+    return f"{month}, after {_int(row.get(f'launches_to_target_{which}'))} launches"
 
 
-def _cadence(row: dict[str, Any]) -> str:
-    """Launches per month; a trend: the fitted rate now, its monthly change and its ceiling."""
-    fitted = row.get("cadence_fitted_per_month")
-    if row.get("cadence_model") == "trend_capped" and fitted is not None:
-        slope = float(row.get("cadence_slope_per_month") or 0)
-        ceiling = row.get("cadence_ceiling_per_month")
-        text = f"{float(fitted):.2f}, {slope:+.2f} a month"
-        return text + (f", at most {float(ceiling):g}" if ceiling is not None else "")
-    return _fmt(row.get("launches_per_month"), 2)
+def _levels(answer: Answer, scenario: str) -> str:
+    """Where the scenario's P50 path ends, with its band (the fleet the launch rate can hold)."""
+    path = answer.paths.get(scenario) or []
+    if not path:
+        return "no path"
+    end = path[-1]
+    return f"{end.p50:,.0f} in orbit in {end.date:%Y} (P10-P90 {end.p10:,.0f}-{end.p90:,.0f})"
 
 
-def _losses(row: dict[str, Any]) -> str:
-    if row.get("decay_model") == "cohort_lifetime":
-        lifetime = row.get("operational_lifetime_months")
-        basis = row.get("lifetime_basis")
-        return f"retire at {_fmt(lifetime, 1)} months" + (f" ({basis})" if basis else "")
-    if row.get("decay_model") == "net_trend":
-        return "in the trend"
-    rate = row.get("monthly_decay_rate")
-    return "n/a" if rate is None else f"{float(rate):.2%} / month"
-
-
-def scenarios_markdown(answer: Answer) -> str:
-    """Every scenario as a markdown table, headline first (README and Dagster UI show it)."""
-    horizon = answer.headline.get("backtest_horizon_months")
-    lines = [
-        "| rank | scenario | launches / month | satellites / launch | losses | "
-        "launches to target | minimum launches (no losses) | projected date | "
-        f"backtest error ({horizon} months) |",
-        "|---:|---|---:|---:|---|---:|---:|---|---:|",
+def scenario_text(answer: Answer, row: dict[str, Any]) -> list[str]:
+    """A scenario's dates, launches, 12-month band and the authorised total, in lines."""
+    target = f"{answer.target_in_orbit:,}"
+    p50 = _month(row.get("target_date_p50"))
+    if p50:
+        said = f"{target} in orbit in {_reached(answer, row, 'p50')} (P50)"
+    else:
+        said = (
+            f"{target} not reached before {row.get('horizon_year')} (P50): the fleet levels off, "
+            f"{_levels(answer, row['scenario'])}"
+        )
+    authorised = _month(row.get("authorised_date_p50"))
+    return [
+        said,
+        f"earliest (P90 fleet): {_reached(answer, row, 'early')}; latest (P10 fleet): "
+        f"{_reached(answer, row, 'late')}",
+        f"in 12 months ({row.get('date_12m')}): {_int(row.get('in_orbit_12m_p50'))} in orbit "
+        f"(P10-P90 {_int(row.get('in_orbit_12m_p10'))}-{_int(row.get('in_orbit_12m_p90'))})",
+        f"the authorised total ({answer.authorised_in_orbit:,}) is passed at P50 "
+        + (f"in {authorised}" if authorised else f"not before {row.get('horizon_year')}"),
     ]
-    for row in answer.scenarios:
-        name = f"**{row['scenario']}** (headline)" if row.get("is_headline") else row["scenario"]
-        reached = row.get("reaches_target") and row.get("projected_date")
+
+
+def method_text(answer: Answer) -> str:
+    """The method in one paragraph, with the measured inputs of the headline."""
+    row = answer.headline
+    skill = answer.headline_skill
+    longest = max((int(r["horizon_months"]) for r in skill), default=None)
+    cutoffs = row.get("backtest_cutoffs") or 0
+    band = (
+        f"The P10-P90 band is the backtest's own errors: the 10th, 50th and 90th percentile of "
+        f"actual / predicted at each horizon, interpolated between horizons and grown with the "
+        f"square root of the horizon past {longest} months, up to one mean satellite life; P50 "
+        "is the model corrected by its median error."
+        if row.get("band_is_backtested")
+        else "The data is too short for a backtest, so this is the model alone, with no band."
+    )
+    slope = float(row.get("launches_per_month_slope") or 0)
+    cadence = (
+        f"{float(row['launches_per_month_at_start']):.2f} launches a month at the start, "
+        f"{slope:+.2f} a month"
+        if row.get("cadence_model") == "trend"
+        else f"{float(row['launches_per_month_at_start']):.2f} launches a month"
+    )
+    return (
+        f"Method: one fleet model. Satellites in orbit survive by age on a Kaplan-Meier curve "
+        f"measured from the catalogue (right-censored, test batches left out) with a fitted "
+        f"Weibull tail past the ages it has seen; new satellites arrive as launches a month x "
+        f"satellites per launch. Headline configuration {row['configuration']}: {cadence} "
+        f"(the line through the last {row.get('window_months')} months' launch counts), at most "
+        f"{_fmt(row.get('launches_per_month_ceiling'), 0)}, "
+        f"{float(row['satellites_per_launch']):.1f} satellites a launch. It starts on "
+        f"{answer.forecast_start_date}, the last launch the catalogue has named "
+        f"({answer.in_orbit_at_start:,} in orbit then): the catalogue names new objects days "
+        f"after launch, so the fleet on the as-of date misses its last launches. Chosen by "
+        f"rule, not by hand: {answer.headline_rule}, over {cutoffs} month-end cutoffs. {band}"
+    )
+
+
+def skill_markdown(answer: Answer) -> str:
+    """Mean absolute % error (bias, n) per configuration and horizon, by skill rank."""
+    horizons = sorted({int(r["horizon_months"]) for r in answer.skill})
+    cells = {(r["configuration"], int(r["horizon_months"])): r for r in answer.skill}
+    configurations: list[dict[str, Any]] = []
+    for row in answer.skill:
+        if row["configuration"] not in {c["configuration"] for c in configurations}:
+            configurations.append(row)
+    lines = [
+        "| rank | configuration | skill score | "
+        + " | ".join(f"{h} months ahead" for h in horizons)
+        + " |",
+        "|---:|---|---:|" + "---:|" * len(horizons),
+    ]
+    for conf in configurations:
+        name = conf["configuration"]
+        shown = f"**{name}** (headline)" if conf.get("is_headline") else name
+        out = []
+        for h in horizons:
+            cell = cells.get((name, h))
+            out.append(
+                f"{float(cell['mean_abs_pct_error']):.1f}% ({float(cell['mean_pct_error']):+.1f}%, "
+                f"n={cell['cutoffs_scored']})"
+                if cell and cell.get("mean_abs_pct_error") is not None
+                else "n/a"
+            )
         lines.append(
-            f"| {row.get('headline_rank')} | {name} | {_cadence(row)} | "
-            f"{_fmt(row.get('satellites_per_launch'), 1)} | {_losses(row)} | "
-            f"{_fmt(row.get('launches_to_target')) if reached else 'never'} | "
-            f"{_fmt(row.get('launches_needed'))} | "
-            f"{row['projected_date'] if reached else _never(row)} | "
-            f"{_pct(row.get('backtest_mean_abs_pct_error'), 2)} |"
+            f"| {conf.get('skill_rank')} | {shown} | {_fmt(conf.get('skill_score'), 2)} | "
+            + " | ".join(out)
+            + " |"
         )
     return "\n".join(lines)
 
 
-def backtest_markdown(answer: Answer) -> str:
-    """Mean absolute percent error per scenario and horizon (mean signed error in brackets)."""
-    horizons = sorted({int(row["horizon_months"]) for row in answer.backtest_summary})
-    cells = {(r["scenario"], int(r["horizon_months"])): r for r in answer.backtest_summary}
+def what_it_takes_markdown(answer: Answer) -> str:
+    """Launches a month needed by each target year, per launch class, and the steady state."""
     lines = [
-        "| scenario | " + " | ".join(f"{h} months ahead" for h in horizons) + " |",
-        "|---|" + "---:|" * len(horizons),
+        "| by the end of | launch class | satellites / launch | launches / month | launches "
+        "in all | steady state (launches / month) |",
+        "|---|---|---:|---:|---:|---:|",
     ]
-    for row in answer.scenarios:
-        out = []
-        for h in horizons:
-            cell = cells.get((row["scenario"], h))
-            if not cell or not cell.get("cutoffs_scored"):
-                out.append("n/a")
-                continue
-            out.append(
-                f"{_pct(cell['mean_abs_error_pct'])} ({float(cell['mean_error_pct']):+.1f}%, "
-                f"n={cell['cutoffs_scored']})"
-            )
-        lines.append(f"| {row['scenario']} | " + " | ".join(out) + " |")
+    for row in answer.what_it_takes:
+        lines.append(
+            f"| {row['target_year']} | {row['launch_class']} | "
+            f"{float(row['satellites_per_launch']):.1f} | "
+            f"{float(row['launches_per_month_needed']):.1f} | {_int(row['launches_needed'])} | "
+            f"{float(row['steady_state_launches_per_month']):.1f} |"
+        )
     return "\n".join(lines)
+
+
+def authorisations_text(answer: Answer) -> list[str]:
+    return [
+        f"  {row['authority']} {row['generation']} {row['status']} {row['decision_date']}: "
+        f"{int(row['satellites']):,}{' (counts)' if row['counts_toward_authorised'] else ''} "
+        f"- {row['source_url']}"
+        for row in answer.authorisations
+    ]
 
 
 def headline_text(answer: Answer) -> str:
-    """The headline scenario's answer, the rule that chose it and its backtest error."""
-    row, target = answer.headline, answer.target_in_orbit
-    if row.get("reaches_target") and row.get("projected_date"):
-        said = (
-            f"{target:,} in orbit on {row['projected_date']}, after "
-            f"{_fmt(row.get('launches_to_target'))} more launches"
-        )
-    else:
-        said = (
-            f"never reaches {target:,} at this pace: the fleet {_levels_off(row)} "
-            f"(the no-loss minimum would be {_fmt(row.get('launches_needed'))} launches)"
-        )
-    error = row.get("backtest_mean_abs_pct_error")
-    cutoffs = row.get("backtest_cutoffs")
-    return (
-        f"Headline ({row['scenario']}): {said}.\n"
-        f"  Chosen by rule, not by hand: {answer.headline_rule}.\n"
-        f"  Its backtest error: {_pct(error, 2)} mean absolute error "
-        f"{row.get('backtest_horizon_months')} months ahead, over {cutoffs} cutoff(s)."
+    """The headline's answer in lines (text, the Dagster UI)."""
+    row = answer.headline
+    lines = scenario_text(answer, row)
+    text = f"Answer ({row['configuration']}, the backtest's choice): {lines[0]}.\n"
+    text += "".join(f"  {line}.\n" for line in lines[1:])
+    text += (
+        f"  Fewest launches possible (no satellite ever lost): "
+        f"{_int(row.get('launches_needed_without_losses'))}."
     )
+    return text
 
 
-def range_text(answer: Answer) -> str:
-    """The range of projected dates across the scenarios, and those that never get there."""
-    reached = sorted(
-        (row["projected_date"], row["scenario"], row.get("launches_to_target"))
-        for row in answer.scenarios
-        if row.get("reaches_target") and row.get("projected_date")
-    )
-    never = [
-        row["scenario"]
-        for row in answer.scenarios
-        if row["scenario"] not in {r[1] for r in reached}
-    ]
-    count = len(answer.scenarios)
-    if not reached:
-        return f"Across the {count} scenarios: none reaches {answer.target_in_orbit:,}."
-    (first, first_name, first_launches), (last, last_name, last_launches) = reached[0], reached[-1]
-    text = (
-        f"Across the {count} scenarios: {answer.target_in_orbit:,} in orbit between {first} "
-        f"({first_name}, {_fmt(first_launches)} launches) and {last} ({last_name}, "
-        f"{_fmt(last_launches)} launches)"
-    )
-    if never:
-        text += f"; never at the pace of {', '.join(never)}"
-    return text + "."
+def starship_text(answer: Answer) -> str | None:
+    row = answer.starship
+    if not row:
+        return None
+    lines = scenario_text(answer, row)
+    described = str(row["scenario_description"]).rstrip(".")
+    return f"With Starship ({described}): {lines[0]}.\n" + "".join(
+        f"  {line}.\n" for line in lines[1:]
+    ).rstrip("\n")
 
 
 def stale_note(answer: Answer) -> str | None:
@@ -479,20 +554,31 @@ def render_text(answer: Answer) -> str:
         f"{answer.satellites_decayed:,}   in orbit: {answer.satellites_in_orbit:,}",
         "",
         headline_text(answer),
-        range_text(answer),
-        "",
-        scenarios_markdown(answer),
     ]
-    if answer.backtest_summary:
-        months = ", ".join(str(m) for m in answer.backtest_cutoff_months)
+    starship = starship_text(answer)
+    if starship:
+        out += [starship]
+    out += ["", method_text(answer)]
+    if answer.what_it_takes:
         out += [
             "",
-            f"Backtest: the same method run from {months} months before the as-of date, each "
-            "run's predicted fleet compared with the actual one; mean absolute percent error "
-            "(mean signed error: negative = under-predicted; n = cutoffs with a fleet above 0):",
+            f"What it would take to have {answer.target_in_orbit:,} in orbit, with the losses "
+            "measured (launches a month from the forecast start, replacements included):",
             "",
-            backtest_markdown(answer),
+            what_it_takes_markdown(answer),
         ]
+    if answer.skill:
+        out += [
+            "",
+            "Backtest: every configuration re-run from every month-end cutoff with the data "
+            "known then; mean absolute % error (mean signed error: negative = under-predicted; "
+            "n = cutoffs):",
+            "",
+            skill_markdown(answer),
+        ]
+    if answer.authorisations:
+        out += ["", f"Authorised total {answer.authorised_in_orbit:,} (rows marked 'counts'):"]
+        out += authorisations_text(answer)
     out += ["", "Sources:"]
     out += [f"  {source.line()}" for source in answer.sources]
     out += ["", f'Tables: {answer.tables} (psql "$(spacex db url)")']
@@ -510,27 +596,42 @@ def to_json(answer: Answer) -> dict[str, Any]:
     return {
         "question": f"When will {answer.target_in_orbit:,} Starlink satellites be in orbit?",
         "as_of_date": _plain(answer.as_of_date),
+        "forecast_start_date": _plain(answer.forecast_start_date),
         "satellite_source": answer.satellite_source,
         "satellites_launched": answer.satellites_launched,
         "satellites_decayed": answer.satellites_decayed,
         "satellites_in_orbit": answer.satellites_in_orbit,
+        "in_orbit_at_start": answer.in_orbit_at_start,
         "target_in_orbit": answer.target_in_orbit,
-        "headline_scenario": {
-            "name": row["scenario"],
-            "reaches_target": row.get("reaches_target"),
-            "projected_date": row.get("projected_date"),
-            "launches_to_target": row.get("launches_to_target"),
-            "launches_needed": row.get("launches_needed"),
-            "equilibrium_in_orbit": row.get("equilibrium_in_orbit"),
-            "backtest_mean_abs_pct_error": row.get("backtest_mean_abs_pct_error"),
-            "backtest_horizon_months": row.get("backtest_horizon_months"),
+        "authorised_in_orbit": answer.authorised_in_orbit,
+        "headline": {
+            "configuration": row.get("configuration"),
+            "target_date_p50": row.get("target_date_p50"),
+            "target_date_early": row.get("target_date_early"),
+            "target_date_late": row.get("target_date_late"),
+            "launches_to_target_p50": row.get("launches_to_target_p50"),
+            "launches_to_target_early": row.get("launches_to_target_early"),
+            "launches_to_target_late": row.get("launches_to_target_late"),
+            "launches_needed_without_losses": row.get("launches_needed_without_losses"),
+            "date_12m": row.get("date_12m"),
+            "in_orbit_12m": {
+                "p10": row.get("in_orbit_12m_p10"),
+                "p50": row.get("in_orbit_12m_p50"),
+                "p90": row.get("in_orbit_12m_p90"),
+            },
+            "authorised_date_p50": row.get("authorised_date_p50"),
+            "horizon_year": row.get("horizon_year"),
+            "band_is_backtested": row.get("band_is_backtested"),
+            "skill_score": row.get("skill_score"),
             "backtest_cutoffs": row.get("backtest_cutoffs"),
             "rule": answer.headline_rule,
+            "text": headline_text(answer),
         },
-        "range": range_text(answer),
+        "method": method_text(answer),
         "scenarios": answer.scenarios,
-        "backtest": answer.backtest,
-        "backtest_summary": answer.backtest_summary,
+        "skill": answer.skill,
+        "what_it_takes": answer.what_it_takes,
+        "authorisations": answer.authorisations,
         "sources": [_source_json(source) for source in answer.sources],
         "attribution": answer.attributions,
         "days_behind_today": answer.days_behind_today,

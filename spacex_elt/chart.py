@@ -1,12 +1,13 @@
-"""The chart: Starlink satellites in orbit over time, each scenario's path to the target.
+"""The chart: Starlink satellites in orbit over time, the forecast's P50 and band to the target.
 
 One implementation for ``spacex answer --chart`` and the Dagster answer asset. Everything drawn
 comes from the marts through :class:`~spacex_elt.answer.Answer`: the observed history from
-``starlink_in_orbit_daily``, each scenario's path from ``starlink_forecast_path``, the target dates
-from ``starlink_42k_forecast``. No fleet model is computed here.
+``starlink_in_orbit_daily``, the headline's P50 and P10-P90 band and the Starship scenario from
+``starlink_forecast_path``, the target dates from ``starlink_42k_forecast``, the authorised total
+from the authorisations seed. No fleet model is computed here.
 
-Two panels: the whole horizon (up to 2100, where the slow scenarios end), and the data years plus
-the first years of projection, so the observed history is not squashed against zero.
+Two panels: the whole horizon, and the data years plus the first years of projection, so the
+observed history is not squashed against zero.
 """
 
 from __future__ import annotations
@@ -28,14 +29,15 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from spacex_elt.answer import Answer  # noqa: E402
 
-#: One colour per scenario (none of them black, the data, or red, the target); more scenarios than
-#: colours cycle with another dash pattern.
-COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
-DASHES = ["--", "-.", ":"]
+HEADLINE_COLOR = "#1f77b4"
+STARSHIP_COLOR = "#9467bd"
 TARGET_COLOR = "#d62728"
+AUTHORISED_COLOR = "#ff7f0e"
 #: Years of projection the zoomed panel shows after the as-of date.
 ZOOM_YEARS = 2
-FIGSIZE = (12.0, 9.0)  # inches
+#: The whole-horizon panel's height, as a multiple of the target (a P90 far above it is clipped).
+TOP_OF_TARGET = 1.35
+FIGSIZE = (12.0, 9.5)  # inches
 DPI = 110
 
 
@@ -50,31 +52,18 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def scenario_styles(answer: Answer) -> dict[str, dict[str, Any]]:
-    """Colour and line per scenario: by name (stable from chart to chart), the headline bold."""
-    styles: dict[str, dict[str, Any]] = {}
-    for i, name in enumerate(sorted(row["scenario"] for row in answer.scenarios)):
-        styles[name] = {"color": COLORS[i % len(COLORS)], "linestyle": DASHES[i // len(COLORS) % 3]}
-    for row in answer.scenarios:
-        if row.get("is_headline"):
-            styles[row["scenario"]].update(linestyle="-", linewidth=3.0, zorder=4)
-        else:
-            styles[row["scenario"]].update(linewidth=1.6, zorder=3)
-    return styles
+def _when(row: dict[str, Any], which: str) -> str:
+    day = _date(row.get(f"target_date_{which}"))
+    return f"{day:%b %Y}" if day else f"not before {row.get('horizon_year')}"
 
 
 def scenario_label(row: dict[str, Any]) -> str:
-    projected = _date(row.get("projected_date"))
-    if row.get("reaches_target") and projected:
-        outcome = f"{projected:%b %Y}, {row.get('launches_to_target') or 0:,} launches"
-    elif row.get("equilibrium_in_orbit") is not None:
-        outcome = f"never: levels off at about {float(row['equilibrium_in_orbit']):,.0f}"
+    """The legend line of a scenario: its P50 and earliest dates."""
+    if row.get("is_headline"):
+        name = f"P50 ({row.get('configuration')}, chosen by the backtest)"
     else:
-        outcome = "never by the end of the horizon"
-    error = row.get("backtest_mean_abs_pct_error")
-    scored = f" [backtest error {float(error):.2f}%]" if error is not None else ""
-    headline = " (HEADLINE)" if row.get("is_headline") else ""
-    return f"{row['scenario']}{headline}: {outcome}{scored}"
+        name = "with Starship (P50)"
+    return f"{name}: {_when(row, 'p50')}; earliest (P90) {_when(row, 'early')}"
 
 
 def attribution_text(answer: Answer) -> str:
@@ -89,8 +78,8 @@ def attribution_text(answer: Answer) -> str:
     return "\n".join(textwrap.wrap(" | ".join(parts), 190))
 
 
-def _draw(ax: Axes, answer: Answer, styles: dict[str, dict[str, Any]], label: bool) -> None:
-    """The observed series, every scenario's path, the target line and the target markers."""
+def _draw(ax: Axes, answer: Answer, label: bool) -> None:
+    """The observed series, the headline's band and P50, the Starship scenario, the lines."""
     ax.plot(
         [_x(d) for d, _ in answer.series],
         [v for _, v in answer.series],
@@ -100,32 +89,44 @@ def _draw(ax: Axes, answer: Answer, styles: dict[str, dict[str, Any]], label: bo
         label="in orbit (data)" if label else None,
     )
     for row in answer.scenarios:
-        name, style = row["scenario"], styles[row["scenario"]]
-        path = answer.paths.get(name, [])
-        ax.plot(
-            [_x(d) for d, _ in path],
-            [v for _, v in path],
-            label=scenario_label(row) if label else None,
-            **style,
-        )
-        projected = _date(row.get("projected_date"))
-        if row.get("reaches_target") and projected:
-            ax.plot(
-                [_x(projected)],
-                [answer.target_in_orbit],
-                "o",
-                color=style["color"],
-                markersize=7 if row.get("is_headline") else 5,
-                zorder=6,
-            )
+        path = answer.paths.get(row["scenario"], [])
+        xs = [_x(p.date) for p in path]
+        if row.get("is_headline"):
+            if row.get("band_is_backtested"):
+                ax.fill_between(
+                    xs,
+                    [p.p10 for p in path],
+                    [p.p90 for p in path],
+                    color=HEADLINE_COLOR,
+                    alpha=0.18,
+                    linewidth=0,
+                    zorder=2,
+                    label="P10-P90 band (the backtest's own errors)" if label else None,
+                )
+            style = {"color": HEADLINE_COLOR, "linewidth": 2.8, "linestyle": "-", "zorder": 4}
+        else:
+            style = {"color": STARSHIP_COLOR, "linewidth": 1.8, "linestyle": "--", "zorder": 3}
+        ax.plot(xs, [p.p50 for p in path], label=scenario_label(row) if label else None, **style)
+        for which, marker in (("p50", "o"), ("early", "v")):
+            day = _date(row.get(f"target_date_{which}"))
+            if day:
+                ax.plot([_x(day)], [answer.target_in_orbit], marker, color=style["color"], zorder=6)
     ax.axhline(
         answer.target_in_orbit,
         color=TARGET_COLOR,
-        linewidth=1.2,
+        linewidth=1.3,
         zorder=2,
         label=f"target: {answer.target_in_orbit:,} in orbit" if label else None,
     )
-    ax.axvline(_x(answer.as_of_date), color="grey", linewidth=1, linestyle=":", zorder=1)
+    ax.axhline(
+        answer.authorised_in_orbit,
+        color=AUTHORISED_COLOR,
+        linewidth=1.2,
+        linestyle="-.",
+        zorder=2,
+        label=f"authorised today (FCC): {answer.authorised_in_orbit:,}" if label else None,
+    )
+    ax.axvline(_x(answer.forecast_start_date), color="grey", linewidth=1, linestyle=":", zorder=1)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     locator = mdates.AutoDateLocator(minticks=5, maxticks=12)
     ax.xaxis.set_major_locator(locator)
@@ -135,70 +136,63 @@ def _draw(ax: Axes, answer: Answer, styles: dict[str, dict[str, Any]], label: bo
 
 
 def build_figure(answer: Answer) -> Figure:
-    styles = scenario_styles(answer)
     fig, (full, zoom) = plt.subplots(
         2, 1, figsize=FIGSIZE, dpi=DPI, gridspec_kw={"height_ratios": [1, 1], "hspace": 0.32}
     )
     first = answer.series[0][0] if answer.series else answer.as_of_date
-    as_of = answer.as_of_date
+    start = answer.forecast_start_date
 
-    # The whole horizon: every path to its end (the target, or December of the horizon year).
-    _draw(full, answer, styles, label=True)
-    ends = [d for path in answer.paths.values() for d, _ in path[-1:]]
-    ends += [
-        d
-        for row in answer.scenarios
-        if row.get("reaches_target") and (d := _date(row.get("projected_date")))
-    ]
-    last = max([as_of, *ends])
-    margin = max(180, (last - first).days // 50)
-    full.set_xlim(_x(first), _x(last + dt.timedelta(days=margin)))
-    full.set_ylim(0, answer.target_in_orbit * 1.12)
-    full.set_title("The whole projection, to the target or the end of the horizon", fontsize=10)
+    # The whole horizon: to December of the horizon year.
+    _draw(full, answer, label=True)
+    last = max([start, *(path[-1].date for path in answer.paths.values() if path)])
+    full.set_xlim(_x(first), _x(last))
+    full.set_ylim(0, answer.target_in_orbit * TOP_OF_TARGET)
+    full.set_title("The whole projection, to the end of the horizon", fontsize=10)
 
     # The data years and the first years of projection, scaled to what is visible there.
-    until = as_of + dt.timedelta(days=round(365.25 * ZOOM_YEARS))
-    _draw(zoom, answer, styles, label=False)
+    until = start + dt.timedelta(days=round(365.25 * ZOOM_YEARS))
+    _draw(zoom, answer, label=False)
     visible: list[float] = [float(v) for _, v in answer.series]
-    visible += [v for path in answer.paths.values() for d, v in path if d <= until]
-    top = max(visible, default=answer.target_in_orbit) * 1.1
+    visible += [p.p90 for path in answer.paths.values() for p in path if p.date <= until]
     zoom.set_xlim(_x(first), _x(until))
-    zoom.set_ylim(0, top)
+    zoom.set_ylim(0, max(visible, default=answer.target_in_orbit) * 1.1)
     zoom.set_title(
-        f"Zoom: the data ({first.year}-{as_of.year}) and the first {ZOOM_YEARS} years of "
-        "projection",
+        f"Zoom: the data ({first.year}-{answer.as_of_date.year}) and the first {ZOOM_YEARS} "
+        "years of projection",
         fontsize=10,
     )
     zoom.annotate(
-        f"as of {as_of}\n{answer.satellites_in_orbit:,} in orbit",
-        xy=(_x(as_of), answer.satellites_in_orbit),
-        xytext=(-110, 40),
+        f"forecast start {start}\n{answer.in_orbit_at_start:,} in orbit",
+        xy=(_x(start), answer.in_orbit_at_start),
+        xytext=(-150, 40),
         textcoords="offset points",
         fontsize=9,
         arrowprops={"arrowstyle": "->", "color": "grey"},
     )
 
     headline = answer.headline
-    error = headline.get("backtest_mean_abs_pct_error")
     fig.suptitle(
         f"When will {answer.target_in_orbit:,} Starlink satellites be in orbit?",
         fontsize=14,
         y=0.985,
     )
+    band = (
+        f"in 12 months {headline.get('in_orbit_12m_p50') or 0:,} "
+        f"(P10-P90 {headline.get('in_orbit_12m_p10') or 0:,}-"
+        f"{headline.get('in_orbit_12m_p90') or 0:,})"
+    )
     fig.text(
         0.5,
         0.945,
-        f"Data as of {as_of}: {answer.satellites_in_orbit:,} in orbit. Headline scenario "
-        f"{headline['scenario']}, chosen by the smallest "
-        f"{headline.get('backtest_horizon_months')}-month backtest error"
-        + (f" ({float(error):.2f}%)" if error is not None else ""),
+        f"Data as of {answer.as_of_date}: {answer.satellites_in_orbit:,} in orbit. P50: "
+        f"{_when(headline, 'p50')}; earliest (P90): {_when(headline, 'early')}; {band}",
         ha="center",
         fontsize=9.5,
         color="#333333",
     )
     fig.legend(
         loc="lower center",
-        bbox_to_anchor=(0.5, 0.04),
+        bbox_to_anchor=(0.5, 0.045),
         ncol=2,
         fontsize=8.5,
         frameon=True,

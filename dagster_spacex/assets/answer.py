@@ -1,4 +1,5 @@
-"""The answer as an asset: the headline, every scenario, the backtest, the sources and the chart,
+"""The answer as an asset: the headline with its band, the Starship scenario, what it would take,
+the backtest's skill, the sources and the chart,
 in the Dagster UI (the same reader and renderer as ``spacex answer``).
 
 It runs whenever the dbt step rebuilt the marts it reads, so it never shows an answer from
@@ -26,13 +27,14 @@ from dagster_spacex.assets.transform import dbt_spacex_models
 from dagster_spacex.freshness import DAILY_FRESHNESS
 from spacex_elt.answer import (
     ANSWER_MARTS,
-    backtest_markdown,
     headline_text,
     load_answer,
-    range_text,
-    scenarios_markdown,
+    method_text,
+    skill_markdown,
     stale_note,
+    starship_text,
     to_json,
+    what_it_takes_markdown,
 )
 from spacex_elt.chart import chart_bytes
 from spacex_elt.settings import LOCAL_STATE_DIR
@@ -46,10 +48,11 @@ __all__ = ["ANSWER_MARTS", "starlink_42k_answer"]
     kinds={"python", "matplotlib"},
     deps=[get_asset_key_for_model([dbt_spacex_models], name) for name in ANSWER_MARTS],
     freshness_policy=DAILY_FRESHNESS,
-    description="When will 42,000 Starlink satellites be in orbit? The headline scenario (chosen "
-    "by the backtest rule in starlink_42k_forecast), every scenario as a table, the backtest, the "
-    "sources with their attribution, and a chart of the in-orbit series with each scenario's "
-    "path from starlink_forecast_path.",
+    description="When will 42,000 Starlink satellites be in orbit? The P50 date with its P10-P90 "
+    "band and the launches it takes (the configuration chosen by the backtest rule in "
+    "starlink_forecast_skill), the Starship scenario, what it would take by each target year, "
+    "the backtest's skill table, the sources with their attribution, and a chart of the "
+    "in-orbit series with the band from starlink_forecast_path.",
 )
 def starlink_42k_answer(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
     failed = failed_mart_checks(context)
@@ -74,19 +77,22 @@ def starlink_42k_answer(context: AssetExecutionContext) -> Iterator[MaterializeR
             "as_of_date": str(answer.as_of_date),
             "satellite_source": answer.satellite_source,
             "satellites_in_orbit": answer.satellites_in_orbit,
-            "headline_scenario": headline["scenario"],
-            "headline_projected_date": str(headline.get("projected_date") or "never"),
+            "headline_configuration": str(headline.get("configuration")),
+            "target_date_p50": str(
+                headline.get("target_date_p50") or f"not before {headline.get('horizon_year')}"
+            ),
+            "in_orbit_12m_p50": headline.get("in_orbit_12m_p50") or 0,
             "headline": MetadataValue.md(
                 f"**Data as of {answer.as_of_date}**: {answer.satellites_in_orbit:,} in orbit"
                 + (f"\n\n{note}" if note else "")
                 + "\n\n"
                 + headline_text(answer).replace("\n  ", "\n\n")
-                + f"\n\n{range_text(answer)}"
+                + "\n\n"
+                + (starship_text(answer) or "").replace("\n  ", "\n\n")
+                + f"\n\n{method_text(answer)}"
             ),
-            "scenarios": MetadataValue.md(
-                f"**Data as of {answer.as_of_date}**\n\n" + scenarios_markdown(answer)
-            ),
-            "backtest": MetadataValue.md(backtest_markdown(answer)),
+            "what_it_takes": MetadataValue.md(what_it_takes_markdown(answer)),
+            "backtest": MetadataValue.md(skill_markdown(answer)),
             "sources": MetadataValue.md(sources_md),
             "attribution": "; ".join(answer.attributions) or "none required",
             "chart": MetadataValue.md(f"![chart](data:image/png;base64,{image})"),

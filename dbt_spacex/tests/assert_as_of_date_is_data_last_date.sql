@@ -60,8 +60,6 @@ actual as (
 
     select 'starlink_42k_forecast' as model, as_of_date from {{ ref('starlink_42k_forecast') }}
     union all
-    select 'starlink_forecast_backtest', as_of_date from {{ ref('starlink_forecast_backtest') }}
-    union all
     select 'starlink_forecast_path', as_of_date from {{ ref('starlink_forecast_path') }}
     union all
     select 'starlink_satellites', as_of_date from {{ ref('starlink_satellites') }}

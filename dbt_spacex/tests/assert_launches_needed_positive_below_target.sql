@@ -1,21 +1,19 @@
--- While the fleet is below the target every scenario needs at least one launch (launches_needed,
--- the no-loss lower bound, is never null there). A scenario that reaches the target has a positive
--- launches_to_target and a date after the as-of date; one that never reaches it has no date, no
--- months and no launches_to_target (no silent division by zero), and under proportional decay its
--- equilibrium is at or below the target (closed forms; a simulated cadence_trend that is still
--- short of its equilibrium at the horizon year counts as never). At or above the target nothing is
--- needed.
+-- While the fleet is below the target every scenario needs at least one launch (the no-loss lower
+-- bound, launches_needed_without_losses, is never null there). A date that is reached has a
+-- positive launch count, lies after the forecast start and costs at least the no-loss bound
+-- (losses only add launches); a date not reached has no launch count. The P90 fleet gets there no
+-- later than the P50 one, and the P50 one no later than the P10 one.
 select *
 from {{ ref('starlink_42k_forecast') }}
 where
-    (satellites_in_orbit < target_in_orbit
-        and (launches_needed is null or launches_needed <= 0))
-    or (satellites_in_orbit < target_in_orbit and reaches_target
-        and not (launches_to_target > 0 and months_to_target > 0 and projected_date > as_of_date))
-    or (not reaches_target
-        and (projected_date is not null or launches_to_target is not null or months_to_target is not null))
-    or (not reaches_target and decay_model = 'proportional' and projection_method = 'closed_form'
-        and equilibrium_in_orbit > target_in_orbit)
-    or (reaches_target and decay_model in ('proportional', 'none')
-        and launches_to_target < launches_needed - 1)
-    or (satellites_in_orbit >= target_in_orbit and (launches_needed <> 0 or launches_to_target <> 0))
+    (in_orbit_at_start < target_in_orbit
+        and (launches_needed_without_losses is null or launches_needed_without_losses <= 0))
+    or (target_date_p50 is not null
+        and not (launches_to_target_p50 >= launches_needed_without_losses and target_date_p50 > forecast_start_date))
+    or (target_date_early is not null
+        and not (launches_to_target_early > 0 and target_date_early > forecast_start_date))
+    or ((target_date_p50 is null) <> (launches_to_target_p50 is null))
+    or ((target_date_early is null) <> (launches_to_target_early is null))
+    or ((target_date_late is null) <> (launches_to_target_late is null))
+    or (target_date_p50 is not null and (target_date_early is null or target_date_early > target_date_p50))
+    or (target_date_late is not null and (target_date_p50 is null or target_date_p50 > target_date_late))

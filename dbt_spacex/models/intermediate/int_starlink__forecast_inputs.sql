@@ -1,27 +1,25 @@
--- The measured inputs of every forecast run: one row per (cutoff date, scenario). Only data on or
--- before the cutoff date is used, so a backtest run sees what was known at its cutoff.
-{%- set decay_var = var('starlink_monthly_decay_rate', none) %}
+-- The measured inputs of every forecast run: one row per (cutoff date, configuration). Only data
+-- on or before the cutoff date is used, so a backtest run sees what was known at its cutoff.
+--
+-- Launches a month are counted in month-long buckets ending at the cutoff: bucket
+-- month_offset = 1 - window .. 0 covers (cutoff - (1 - offset) months, cutoff + offset months],
+-- whole calendar months when the cutoff is a month end. A 'constant' configuration holds their
+-- mean; a 'trend' configuration fits a least-squares line (regr_slope / regr_intercept) through
+-- (month_offset, launches) and extrapolates it. Either never goes above var
+-- starlink_cadence_ceiling_per_month nor below 0 (int_starlink__forecast_paths).
 {%- set per_launch_var = var('starlink_satellites_per_launch', none) %}
 
 with cutoffs as (
 
-    select cutoff_date, months_before_as_of, cutoff_kind, as_of_date
+    select cutoff_date, cutoff_kind, path_months, as_of_date, forecast_start_date
     from {{ ref('int_starlink__forecast_cutoffs') }}
 
 ),
 
-scenarios as (
+configurations as (
 
-    select
-        scenario, decay_model, cadence_model, projection_method, window_months,
-        per_launch_window_months, scenario_description
-    from {{ ref('int_starlink__forecast_scenarios') }}
-
-),
-
-daily as (
-
-    select * from {{ ref('int_starlink__in_orbit_daily') }}
+    select configuration, cadence_model, window_months, configuration_description
+    from {{ ref('int_starlink__forecast_configurations') }}
 
 ),
 
@@ -32,264 +30,110 @@ launches as (
 
 ),
 
-runs as (
+daily as (
+
+    select series_date, cumulative_satellites_launched, cumulative_satellites_decayed, satellites_in_orbit
+    from {{ ref('int_starlink__in_orbit_daily') }}
+
+),
+
+buckets as (
 
     select
         cutoffs.cutoff_date,
-        cutoffs.months_before_as_of,
-        cutoffs.cutoff_kind,
-        cutoffs.as_of_date,
-        scenarios.scenario,
-        scenarios.decay_model,
-        scenarios.cadence_model,
-        scenarios.projection_method,
-        scenarios.window_months,
-        scenarios.per_launch_window_months,
-        scenarios.scenario_description,
-        (cutoffs.cutoff_date - make_interval(months => scenarios.window_months))::date
-            as window_start_date,
-        (cutoffs.cutoff_date - make_interval(months => scenarios.per_launch_window_months))::date
-            as per_launch_window_start_date
+        configurations.configuration,
+        offsets.month_offset,
+        count(launches.launch_id)                                           as bucket_launches
     from cutoffs
-    cross join scenarios
-
-),
-
-fleet_at_cutoff as (
-
-    -- the latest series day on or before the cutoff (0 satellites before the first launch)
-    select
-        runs.cutoff_date,
-        runs.scenario,
-        coalesce(max(daily.cumulative_satellites_launched), 0)  as satellites_launched,
-        coalesce(max(daily.cumulative_satellites_decayed), 0)   as satellites_decayed
-    from runs
-    left join daily on daily.series_date <= runs.cutoff_date
-    group by runs.cutoff_date, runs.scenario
-
-),
-
-window_launches as (
-
-    -- launches in the window (window_start_date, cutoff_date]
-    select
-        runs.cutoff_date,
-        runs.scenario,
-        count(launches.launch_id)                           as window_launches,
-        coalesce(sum(launches.satellites_carried), 0)       as window_satellites_launched
-    from runs
+    cross join configurations
+    cross join lateral generate_series(1 - configurations.window_months, 0) as offsets (month_offset)
     left join launches
-        on launches.launch_date > runs.window_start_date
-        and launches.launch_date <= runs.cutoff_date
-    group by runs.cutoff_date, runs.scenario
+        on launches.launch_date
+            > ({{ starlink_months_after('cutoffs.cutoff_date', 'offsets.month_offset - 1') }})
+        and launches.launch_date
+            <= ({{ starlink_months_after('cutoffs.cutoff_date', 'offsets.month_offset') }})
+    group by cutoffs.cutoff_date, configurations.configuration, offsets.month_offset
 
 ),
 
-per_launch_window as (
+cadence as (
 
-    -- launches and satellites in the window that measures satellites per launch
-    -- (per_launch_window_start_date, cutoff_date]; the scenario's own window unless it says otherwise
-    select
-        runs.cutoff_date,
-        runs.scenario,
-        count(launches.launch_id)                           as per_launch_window_launches,
-        coalesce(sum(launches.satellites_carried), 0)       as per_launch_window_satellites
-    from runs
-    left join launches
-        on launches.launch_date > runs.per_launch_window_start_date
-        and launches.launch_date <= runs.cutoff_date
-    group by runs.cutoff_date, runs.scenario
-
-),
-
-cadence_months as (
-
-    -- cadence_trend only: Starlink launches in each month-long bucket of the window, bucket
-    -- month_offset = -(window_months - 1) .. 0 covering (cutoff - (1 - offset) months, cutoff + offset months]
-    select
-        runs.cutoff_date,
-        runs.scenario,
-        buckets.month_offset,
-        count(launches.launch_id)                           as bucket_launches
-    from runs
-    cross join lateral generate_series(1 - runs.window_months, 0) as buckets (month_offset)
-    left join launches
-        on launches.launch_date > (runs.cutoff_date + make_interval(months => buckets.month_offset - 1))::date
-        and launches.launch_date <= (runs.cutoff_date + make_interval(months => buckets.month_offset))::date
-    where runs.cadence_model = 'trend_capped'
-    group by runs.cutoff_date, runs.scenario, buckets.month_offset
-
-),
-
-cadence_fit as (
-
-    -- least-squares line through (month_offset, launches): the slope (launches per month gained
-    -- per month) and the fitted launches per month of the bucket ending at the cutoff (offset 0)
     select
         cutoff_date,
-        scenario,
-        coalesce(regr_slope(bucket_launches, month_offset), 0)::numeric      as cadence_slope_per_month,
-        coalesce(regr_intercept(bucket_launches, month_offset), 0)::numeric  as cadence_fitted_per_month
-    from cadence_months
-    group by cutoff_date, scenario
+        configuration,
+        sum(bucket_launches)::integer                                       as window_launches,
+        avg(bucket_launches)::numeric                                       as mean_launches_per_month,
+        coalesce(regr_slope(bucket_launches, month_offset), 0)::numeric     as trend_slope_per_month,
+        coalesce(regr_intercept(bucket_launches, month_offset), 0)::numeric as trend_fitted_per_month
+    from buckets
+    group by cutoff_date, configuration
 
 ),
 
-lifetime as (
-
-    select cutoff_date, operational_lifetime_months, lifetime_basis, lifetime_decays
-    from {{ ref('int_starlink__operational_lifetime') }}
-
-),
-
-window_series as (
+per_launch as (
 
     select
-        runs.cutoff_date,
-        runs.scenario,
-        coalesce(sum(daily.satellites_decayed), 0)          as window_satellites_decayed,
-        -- satellite-months spent in orbit during the window (days before the first launch count 0)
-        coalesce(sum(daily.satellites_in_orbit), 0) / {{ days_per_month() }}
-                                                            as window_satellite_months,
-        -- slope of the daily in-orbit count, in satellites per month
-        regr_slope(daily.satellites_in_orbit, daily.series_date - runs.window_start_date)::numeric
-            * {{ days_per_month() }}                        as trend_satellites_per_month
-    from runs
-    left join daily
-        on daily.series_date > runs.window_start_date
-        and daily.series_date <= runs.cutoff_date
-    group by runs.cutoff_date, runs.scenario
+        cutoffs.cutoff_date,
+        count(launches.launch_id)                                           as recent_launches,
+        sum(launches.satellites_carried)::numeric / nullif(count(launches.launch_id), 0)
+                                                                            as measured_satellites_per_launch
+    from cutoffs
+    left join launches
+        on launches.launch_date
+            > (cutoffs.cutoff_date - make_interval(months => {{ var('starlink_recent_window_months') }}))::date
+        and launches.launch_date <= cutoffs.cutoff_date
+    group by cutoffs.cutoff_date
 
 ),
 
-operational_satellites as (
-
-    -- the fleet whose losses set the decay assumption (var starlink_decay_excluded_versions)
-    select launch_date, decay_date
-    from {{ ref('int_starlink__satellites') }}
-    {%- set excluded = var('starlink_decay_excluded_versions', []) %}
-    {%- if excluded | length > 0 %}
-    where coalesce(version, '') not in ({% for v in excluded %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
-    {%- endif %}
-
-),
-
-operational_decay as (
-
-    -- decays and satellite-months of the operational fleet in the window (window_start, cutoff];
-    -- a satellite counts on day d when launch_date <= d < decay_date, as in the daily series
-    select
-        runs.cutoff_date,
-        runs.scenario,
-        count(*) filter (
-            where operational_satellites.decay_date > runs.window_start_date
-            and operational_satellites.decay_date <= runs.cutoff_date
-        )                                                   as window_operational_decayed,
-        coalesce(sum(greatest(
-            least(coalesce(operational_satellites.decay_date, runs.cutoff_date + 1),
-                  runs.cutoff_date + 1)
-            - greatest(operational_satellites.launch_date, runs.window_start_date + 1),
-            0
-        )), 0)::numeric / {{ days_per_month() }}            as window_operational_satellite_months
-    from runs
-    left join operational_satellites
-        on operational_satellites.launch_date <= runs.cutoff_date
-    group by runs.cutoff_date, runs.scenario
-
-),
-
-measured as (
+fleet as (
 
     select
-        runs.*,
-        fleet_at_cutoff.satellites_launched,
-        fleet_at_cutoff.satellites_decayed,
-        fleet_at_cutoff.satellites_launched - fleet_at_cutoff.satellites_decayed as satellites_in_orbit,
-        window_launches.window_launches,
-        window_launches.window_satellites_launched,
-        window_series.window_satellites_decayed,
-        window_series.window_satellite_months,
-        window_series.trend_satellites_per_month,
-        window_launches.window_launches::numeric / runs.window_months          as launches_per_month,
-        window_launches.window_satellites_launched::numeric
-            / nullif(window_launches.window_launches, 0)                        as window_satellites_per_launch,
-        per_launch_window.per_launch_window_launches,
-        per_launch_window.per_launch_window_satellites::numeric
-            / nullif(per_launch_window.per_launch_window_launches, 0)           as per_launch_window_satellites_per_launch,
-        cadence_fit.cadence_slope_per_month,
-        cadence_fit.cadence_fitted_per_month,
-        lifetime.operational_lifetime_months,
-        lifetime.lifetime_basis,
-        lifetime.lifetime_decays,
-        operational_decay.window_operational_decayed
-            / nullif(operational_decay.window_operational_satellite_months, 0)  as observed_monthly_decay_rate
-    from runs
-    inner join fleet_at_cutoff using (cutoff_date, scenario)
-    inner join window_launches using (cutoff_date, scenario)
-    inner join window_series using (cutoff_date, scenario)
-    inner join operational_decay using (cutoff_date, scenario)
-    inner join per_launch_window using (cutoff_date, scenario)
-    inner join lifetime using (cutoff_date)
-    left join cadence_fit using (cutoff_date, scenario)
+        cutoffs.cutoff_date,
+        coalesce(daily.cumulative_satellites_launched, 0)                   as satellites_launched,
+        coalesce(daily.cumulative_satellites_decayed, 0)                    as satellites_decayed,
+        coalesce(daily.satellites_in_orbit, 0)                              as satellites_in_orbit
+    from cutoffs
+    left join daily on daily.series_date = cutoffs.cutoff_date
 
 )
 
 select
-    cutoff_date,
-    months_before_as_of,
-    cutoff_kind,
-    as_of_date,
-    scenario,
-    scenario_description,
-    decay_model,
-    cadence_model,
-    projection_method,
-    window_months,
-    window_start_date,
-    per_launch_window_months,
-    satellites_launched::integer                            as satellites_launched,
-    satellites_decayed::integer                             as satellites_decayed,
-    satellites_in_orbit::integer                            as satellites_in_orbit,
-    {{ var('starlink_target_in_orbit') }}::integer          as target_in_orbit,
-    window_launches::integer                                as window_launches,
-    window_satellites_launched::integer                     as window_satellites_launched,
-    window_satellites_decayed::integer                      as window_satellites_decayed,
-    window_satellite_months,
-    launches_per_month,
+    cutoffs.cutoff_date,
+    cutoffs.cutoff_kind,
+    cutoffs.path_months,
+    cutoffs.as_of_date,
+    cutoffs.forecast_start_date,
+    configurations.configuration,
+    configurations.cadence_model,
+    configurations.window_months,
+    configurations.configuration_description,
+    fleet.satellites_launched::integer                                      as satellites_launched,
+    fleet.satellites_decayed::integer                                       as satellites_decayed,
+    fleet.satellites_in_orbit::integer                                      as satellites_in_orbit,
+    {{ var('starlink_target_in_orbit') }}::integer                          as target_in_orbit,
+    cadence.window_launches,
+    trim_scale(round(cadence.mean_launches_per_month, 6))                   as mean_launches_per_month,
+    case when configurations.cadence_model = 'trend'
+        then trim_scale(round(cadence.trend_slope_per_month, 6)) else 0 end as cadence_slope_per_month,
+    -- launches a month at the cutoff: the mean, or the fitted line's value at the cutoff
+    trim_scale(round(case configurations.cadence_model
+        when 'trend' then cadence.trend_fitted_per_month
+        else cadence.mean_launches_per_month
+    end, 6))                                                                as cadence_at_cutoff_per_month,
+    {{ var('starlink_cadence_ceiling_per_month') }}::numeric                as cadence_ceiling_per_month,
+    per_launch.recent_launches::integer                                     as recent_launches,
     {%- if per_launch_var is not none %}
-    {{ per_launch_var }}::numeric                           as satellites_per_launch,
-    launches_per_month * {{ per_launch_var }}::numeric      as satellites_launched_per_month,
+    {{ per_launch_var }}::numeric                                           as satellites_per_launch,
     {%- else %}
-    case
-        when per_launch_window_months = window_months then coalesce(window_satellites_per_launch, 0)
-        else coalesce(per_launch_window_satellites_per_launch, 0)
-    end                                                     as satellites_per_launch,
-    case
-        when per_launch_window_months = window_months then window_satellites_launched::numeric / window_months
-        else launches_per_month * coalesce(per_launch_window_satellites_per_launch, 0)
-    end                                                     as satellites_launched_per_month,
+    trim_scale(round(coalesce(per_launch.measured_satellites_per_launch, 0), 6))
+                                                                            as satellites_per_launch,
     {%- endif %}
-    coalesce(observed_monthly_decay_rate, 0)                as observed_monthly_decay_rate,
-    -- the decay assumption applied by the fleet model
-    case decay_model
-        when 'none' then 0
-        {%- if decay_var is not none %}
-        when 'proportional' then {{ decay_var }}::numeric
-        {%- endif %}
-        else coalesce(observed_monthly_decay_rate, 0)
-    end                                                     as monthly_decay_rate,
-    coalesce(trend_satellites_per_month, 0)                 as trend_satellites_per_month,
-    -- cadence_trend: the fitted line of launches per month, and its ceiling
-    case when cadence_model = 'trend_capped' then trim_scale(round(cadence_slope_per_month, 10)) end
-                                                            as cadence_slope_per_month,
-    case when cadence_model = 'trend_capped' then trim_scale(round(cadence_fitted_per_month, 10)) end
-                                                            as cadence_fitted_per_month,
-    case when cadence_model = 'trend_capped' then {{ var('starlink_cadence_ceiling_per_month') }}::numeric end
-                                                            as cadence_ceiling_per_month,
-    -- cohort_lifetime: the operational lifetime applied and how it was set
-    case when decay_model = 'cohort_lifetime' then operational_lifetime_months end
-                                                            as operational_lifetime_months,
-    case when decay_model = 'cohort_lifetime' then lifetime_basis end as lifetime_basis,
-    case when decay_model = 'cohort_lifetime' then lifetime_decays end as lifetime_decays,
-    {{ transformation_updated_at() }}                       as transformation_updated_at
-from measured
+    {{ transformation_updated_at() }}                                       as transformation_updated_at
+from cutoffs
+cross join configurations
+inner join cadence
+    on cadence.cutoff_date = cutoffs.cutoff_date
+    and cadence.configuration = configurations.configuration
+inner join per_launch on per_launch.cutoff_date = cutoffs.cutoff_date
+inner join fleet on fleet.cutoff_date = cutoffs.cutoff_date

@@ -1,29 +1,23 @@
--- The forecast method run from earlier cutoff dates (as-of date minus var
--- starlink_backtest_months_before months) with only the data known then: the fleet each scenario
--- predicted var starlink_backtest_horizon_months months after the cutoff, against the actual fleet
--- on that date. One row per (scenario, cutoff_date, horizon_months); horizons that end after the
--- as-of date have no actual yet and are left out.
-{%- set horizon_year = var('starlink_forecast_horizon_year') | int %}
-
+-- The rolling-origin backtest: the forecast model re-run from every backtest cutoff (a month end,
+-- int_starlink__forecast_cutoffs) with only the data known then, its fleet var
+-- starlink_backtest_horizon_months months later compared with the actual fleet that day. One row
+-- per (configuration, cutoff_date, horizon_months); horizons ending after the forecast start (the
+-- last day the data is complete) have no actual yet and are left out.
 with paths as (
 
-    select * from {{ ref('int_starlink__forecast_paths') }}
-    where cutoff_kind = 'backtest'
+    select cutoff_date, configuration, month_index, path_date, predicted_in_orbit
+    from {{ ref('int_starlink__forecast_paths') }}
+    where cutoff_kind = 'backtest' and scenario = 'data'
 
 ),
 
-projections as (
+inputs as (
 
-    select * from {{ ref('int_starlink__forecast_projections') }}
+    select
+        cutoff_date, configuration, forecast_start_date, satellites_in_orbit,
+        cadence_at_cutoff_per_month, cadence_slope_per_month, satellites_per_launch
+    from {{ ref('int_starlink__forecast_inputs') }}
     where cutoff_kind = 'backtest'
-
-),
-
-horizons as (
-
-    select horizon_months
-    from unnest(array[{{ var('starlink_backtest_horizon_months') | join(', ') }}]::integer[])
-        as horizons (horizon_months)
 
 ),
 
@@ -34,70 +28,47 @@ actual as (
 
 ),
 
-first_day as (
-
-    select min(series_date) as first_series_date from actual
-
-),
-
 compared as (
 
     select
-        projections.scenario,
-        projections.cutoff_date,
-        projections.months_before_as_of,
-        horizons.horizon_months,
-        paths.path_date                                             as evaluation_date,
-        projections.as_of_date,
-        projections.satellites_in_orbit                             as in_orbit_at_cutoff,
-        projections.launches_per_month,
-        projections.satellites_per_launch,
-        projections.monthly_decay_rate,
-        projections.net_satellites_per_month,
-        round(paths.predicted_in_orbit)::integer                    as predicted_in_orbit,
-        -- before the first Starlink launch the fleet is 0
-        case
-            when paths.path_date < first_day.first_series_date then 0
-            else actual.satellites_in_orbit
-        end                                                         as actual_in_orbit,
-        -- the target date the run projected (null if never, or after the horizon year)
-        case
-            when extract(year from projections.projected_date) <= {{ horizon_year }}
-                then projections.projected_date
-        end                                                         as projected_date_at_cutoff
-    from projections
-    cross join horizons
-    cross join first_day
-    inner join paths
-        on paths.cutoff_date = projections.cutoff_date
-        and paths.scenario = projections.scenario
-        and paths.month_index = horizons.horizon_months
-    left join actual on actual.series_date = paths.path_date
-    where paths.path_date <= projections.as_of_date
+        paths.configuration,
+        paths.cutoff_date,
+        paths.month_index                                               as horizon_months,
+        paths.path_date                                                 as evaluation_date,
+        inputs.satellites_in_orbit                                      as in_orbit_at_cutoff,
+        inputs.cadence_at_cutoff_per_month,
+        inputs.cadence_slope_per_month,
+        inputs.satellites_per_launch,
+        paths.predicted_in_orbit,
+        actual.satellites_in_orbit                                      as actual_in_orbit
+    from paths
+    inner join inputs
+        on inputs.cutoff_date = paths.cutoff_date
+        and inputs.configuration = paths.configuration
+    inner join actual on actual.series_date = paths.path_date
+    where paths.month_index in ({{ var('starlink_backtest_horizon_months') | join(', ') }})
+        and paths.path_date <= inputs.forecast_start_date
 
 )
 
 select
-    scenario || ':' || cutoff_date || ':' || horizon_months || 'm'  as backtest_id,
-    scenario,
+    configuration || ':' || cutoff_date || ':' || horizon_months || 'm' as backtest_id,
+    configuration,
     cutoff_date,
-    months_before_as_of,
-    horizon_months,
+    horizon_months::integer                                             as horizon_months,
     evaluation_date,
-    as_of_date,
-    in_orbit_at_cutoff,
-    launches_per_month,
-    satellites_per_launch,
-    monthly_decay_rate,
-    net_satellites_per_month,
-    predicted_in_orbit,
-    actual_in_orbit,
-    predicted_in_orbit - actual_in_orbit                            as error,
-    abs(predicted_in_orbit - actual_in_orbit)                       as abs_error,
-    round(100.0 * (predicted_in_orbit - actual_in_orbit) / nullif(actual_in_orbit, 0), 2)
-                                                                    as error_pct,
-    round(100.0 * abs(predicted_in_orbit - actual_in_orbit) / nullif(actual_in_orbit, 0), 2)
-                                                                    as abs_error_pct,
-    projected_date_at_cutoff,
-    {{ transformation_updated_at() }}                               as transformation_updated_at
+    in_orbit_at_cutoff::integer                                         as in_orbit_at_cutoff,
+    cadence_at_cutoff_per_month::numeric                                as cadence_at_cutoff_per_month,
+    cadence_slope_per_month::numeric                                    as cadence_slope_per_month,
+    satellites_per_launch::numeric                                      as satellites_per_launch,
+    round(predicted_in_orbit::numeric, 2)                               as predicted_in_orbit,
+    actual_in_orbit::integer                                            as actual_in_orbit,
+    round((predicted_in_orbit - actual_in_orbit)::numeric, 2)           as error,
+    -- signed: negative = under-predicted
+    (100 * (predicted_in_orbit - actual_in_orbit) / nullif(actual_in_orbit, 0))::double precision
+                                                                        as error_pct,
+    -- what the band is made of: the actual fleet relative to the predicted one, minus 1
+    (actual_in_orbit / nullif(predicted_in_orbit, 0) - 1)::double precision
+                                                                        as relative_error,
+    {{ transformation_updated_at() }}                                   as transformation_updated_at
 from compared

@@ -1,6 +1,6 @@
 -- What it would take to have var starlink_target_in_orbit satellites in orbit by the end of each
--- year in var starlink_what_it_takes_target_years, with the losses by age measured at the as-of
--- date (int_starlink__survival): one row per (target year, launch class).
+-- year in var starlink_what_it_takes_target_years, with the losses by age measured at the forecast
+-- start (int_starlink__as_of_date.forecast_start_date; int_starlink__survival): one row per (target year, launch class).
 --
 -- Month by month from the as-of date, with M months to the end of the target year and a constant
 -- L launches a month of p satellites each:
@@ -18,7 +18,8 @@
 
 with as_of as (
 
-    select as_of_date from {{ ref('int_starlink__as_of_date') }}
+    -- the forecast's start (the last day the data is complete), where its survival curve is known
+    select as_of_date, forecast_start_date as start_date from {{ ref('int_starlink__as_of_date') }}
 
 ),
 
@@ -26,7 +27,7 @@ curve as (
 
     select survival.age_months, survival.survival
     from {{ ref('int_starlink__survival') }} as survival
-    inner join as_of on as_of.as_of_date = survival.cutoff_date
+    inner join as_of on as_of.start_date = survival.cutoff_date
 
     union all
 
@@ -37,12 +38,12 @@ curve as (
 in_orbit as (
 
     select
-        floor((as_of.as_of_date - satellites.orbit_entry_date) / {{ days_per_month() }})::integer
+        floor((as_of.start_date - satellites.orbit_entry_date) / {{ days_per_month() }})::integer
             as age_months
     from {{ ref('int_starlink__satellites') }} as satellites
     cross join as_of
-    where satellites.orbit_entry_date <= as_of.as_of_date
-        and (satellites.decay_date is null or satellites.decay_date > as_of.as_of_date)
+    where satellites.orbit_entry_date <= as_of.start_date
+        and (satellites.decay_date is null or satellites.decay_date > as_of.start_date)
 
 ),
 
@@ -53,9 +54,9 @@ recent_launches as (
         count(*)                                                            as launches
     from {{ ref('int_starlink__launches') }} as launches
     cross join as_of
-    where launches.launch_date <= as_of.as_of_date
+    where launches.launch_date <= as_of.start_date
         and launches.launch_date
-            > (as_of.as_of_date - make_interval(months => {{ var('starlink_recent_window_months') }}))::date
+            > (as_of.start_date - make_interval(months => {{ var('starlink_recent_window_months') }}))::date
 
 ),
 
@@ -70,8 +71,8 @@ targets as (
     select
         target.target_year,
         make_date(target.target_year, 12, 31)                               as target_date,
-        (target.target_year - extract(year from as_of.as_of_date)::integer) * 12
-            + 12 - extract(month from as_of.as_of_date)::integer            as months_to_target
+        (target.target_year - extract(year from as_of.start_date)::integer) * 12
+            + 12 - extract(month from as_of.start_date)::integer            as months_to_target
     from as_of
     cross join unnest(array[{{ var('starlink_what_it_takes_target_years') | join(', ') }}]::integer[])
         as target (target_year)
