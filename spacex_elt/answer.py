@@ -26,6 +26,10 @@ from psycopg.rows import dict_row
 from spacex_elt.postgres import connect
 from spacex_elt.settings import Settings, load_settings
 
+#: Cutoffs scored at the longest headline horizon below which the band is not trusted (the dbt
+#: test assert_forecast_is_backtested_on_enough_cutoffs warns at the same number).
+MIN_CUTOFFS_AT_LONGEST = 24
+
 # The data is "stale" when its as-of date is further behind today than this.
 STALE_AFTER_DAYS = 30
 
@@ -410,33 +414,48 @@ def method_text(answer: Answer) -> str:
     skill = answer.headline_skill
     longest = max((int(r["horizon_months"]) for r in skill), default=None)
     cutoffs = row.get("backtest_cutoffs") or 0
-    band = (
-        f"The P10-P90 band is the backtest's own errors: the 10th, 50th and 90th percentile of "
-        f"actual / predicted at each horizon, interpolated between horizons and grown with the "
-        f"square root of the horizon past {longest} months, up to one mean satellite life; P50 "
-        "is the model corrected by its median error."
-        if row.get("band_is_backtested")
-        else "The data is too short for a backtest, so this is the model alone, with no band."
-    )
+    data = "the catalogue" if answer.satellite_source != SPACEX_API else "the SpaceX API"
+    thin = ""
+    scored = row.get("cutoffs_at_longest_headline_horizon") or 0
+    if row.get("band_is_backtested") and scored < MIN_CUTOFFS_AT_LONGEST:
+        thin = (
+            f" CAUTION: only {scored or 'none'} of the {cutoffs} cutoffs could be scored at the "
+            "longest horizon the rule weighs: the data is too short to calibrate the band, which "
+            "is then far narrower than the real uncertainty."
+        )
+    if row.get("band_is_backtested"):
+        chosen = (
+            f"Chosen by rule, not by hand: {answer.headline_rule}, over {cutoffs} month-end "
+            "cutoffs. The P10-P90 band is the backtest's own errors: the 10th, 50th and 90th "
+            "percentile of actual / predicted at each horizon, interpolated between horizons and "
+            f"grown with the square root of the horizon past {longest} months, up to one mean "
+            "satellite life; P50 is the model corrected by its median error."
+        )
+    else:
+        chosen = (
+            "The data is too short for a backtest (no month-end cutoff with enough history "
+            "before it), so this is the default configuration (dbt var "
+            "starlink_fallback_configuration) alone, with no band."
+        )
     slope = float(row.get("launches_per_month_slope") or 0)
+    start_rate = float(row.get("launches_per_month_at_start") or 0)
     cadence = (
-        f"{float(row['launches_per_month_at_start']):.2f} launches a month at the start, "
-        f"{slope:+.2f} a month"
+        f"{start_rate:.2f} launches a month at the start, {slope:+.2f} a month (the line through "
+        f"the last {row.get('window_months')} months' launch counts)"
         if row.get("cadence_model") == "trend"
-        else f"{float(row['launches_per_month_at_start']):.2f} launches a month"
+        else f"{start_rate:.2f} launches a month (the mean of the last "
+        f"{row.get('window_months')} months)"
     )
     return (
         f"Method: one fleet model. Satellites in orbit survive by age on a Kaplan-Meier curve "
-        f"measured from the catalogue (right-censored, test batches left out) with a fitted "
-        f"Weibull tail past the ages it has seen; new satellites arrive as launches a month x "
-        f"satellites per launch. Headline configuration {row['configuration']}: {cadence} "
-        f"(the line through the last {row.get('window_months')} months' launch counts), at most "
-        f"{_fmt(row.get('launches_per_month_ceiling'), 0)}, "
-        f"{float(row['satellites_per_launch']):.1f} satellites a launch. It starts on "
-        f"{answer.forecast_start_date}, the last launch the catalogue has named "
-        f"({answer.in_orbit_at_start:,} in orbit then): the catalogue names new objects days "
-        f"after launch, so the fleet on the as-of date misses its last launches. Chosen by "
-        f"rule, not by hand: {answer.headline_rule}, over {cutoffs} month-end cutoffs. {band}"
+        f"measured from {data} (right-censored, test batches left out) with a fitted Weibull "
+        f"tail past the ages it has seen; new satellites arrive as launches a month x "
+        f"satellites per launch. Headline configuration {row['configuration']}: {cadence}, at "
+        f"most {_fmt(row.get('launches_per_month_ceiling'), 0)}, "
+        f"{float(row.get('satellites_per_launch') or 0):.1f} satellites a launch. It starts on "
+        f"{answer.forecast_start_date}, the last launch {data} has named "
+        f"({answer.in_orbit_at_start:,} in orbit then): new objects are named days after "
+        f"launch, so the fleet on the as-of date misses its last launches. {chosen}{thin}"
     )
 
 

@@ -176,10 +176,11 @@ def build_figure(answer: Answer) -> Figure:
         fontsize=14,
         y=0.985,
     )
+    twelve = [headline.get(f"in_orbit_12m_{q}") for q in ("p50", "p10", "p90")]
     band = (
-        f"in 12 months {headline.get('in_orbit_12m_p50') or 0:,} "
-        f"(P10-P90 {headline.get('in_orbit_12m_p10') or 0:,}-"
-        f"{headline.get('in_orbit_12m_p90') or 0:,})"
+        f"in 12 months {twelve[0]:,} (P10-P90 {twelve[1]:,}-{twelve[2]:,})"
+        if None not in twelve
+        else "in 12 months: n/a"
     )
     fig.text(
         0.5,

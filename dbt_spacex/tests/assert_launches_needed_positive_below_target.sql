@@ -1,4 +1,4 @@
--- While the fleet is below the target every scenario needs at least one launch (the no-loss lower
+-- While the fleet is below the target the headline needs at least one launch (the no-loss lower
 -- bound, launches_needed_without_losses, is never null there). A date that is reached has a
 -- positive launch count, lies after the forecast start and costs at least the no-loss bound
 -- (losses only add launches); a date not reached has no launch count. The P90 fleet gets there no
@@ -6,10 +6,11 @@
 select *
 from {{ ref('starlink_42k_forecast') }}
 where
-    (in_orbit_at_start < target_in_orbit
+    (is_headline and in_orbit_at_start < target_in_orbit
         and (launches_needed_without_losses is null or launches_needed_without_losses <= 0))
     or (target_date_p50 is not null
-        and not (launches_to_target_p50 >= launches_needed_without_losses and target_date_p50 > forecast_start_date))
+        and not (launches_to_target_p50 >= coalesce(launches_needed_without_losses, 1)
+            and target_date_p50 > forecast_start_date))
     or (target_date_early is not null
         and not (launches_to_target_early > 0 and target_date_early > forecast_start_date))
     or ((target_date_p50 is null) <> (launches_to_target_p50 is null))

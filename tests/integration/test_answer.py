@@ -18,11 +18,6 @@ import pytest
 from spacex_elt import cli
 from spacex_elt.answer import load_answer
 
-FORECAST_COLUMNS = (
-    "scenario, as_of_date, satellites_in_orbit, launches_to_target, projected_date, is_headline, "
-    "headline_rank, backtest_mean_abs_pct_error, satellite_source"
-)
-
 
 def _png_size(data: bytes) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -43,83 +38,82 @@ def answer_json(built):
 
 
 @pytest.fixture(scope="module")
-def forecast(marts, query) -> dict[str, dict]:
-    cols = [c.strip() for c in FORECAST_COLUMNS.split(",")]
-    rows = query(f"select {FORECAST_COLUMNS} from {marts}.starlink_42k_forecast")
-    return {row[0]: dict(zip(cols, row, strict=True)) for row in rows}
+def forecast(marts, query_dicts) -> dict[str, dict]:
+    rows = query_dicts(f"select * from {marts}.starlink_42k_forecast")
+    return {row["scenario"]: row for row in rows}
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
 
 
 def test_json_answer_matches_the_forecast_mart(answer_json, forecast):
     assert {
         "as_of_date",
+        "forecast_start_date",
         "satellite_source",
         "satellites_launched",
         "satellites_decayed",
         "satellites_in_orbit",
+        "in_orbit_at_start",
         "target_in_orbit",
-        "headline_scenario",
+        "authorised_in_orbit",
+        "headline",
+        "method",
         "scenarios",
-        "backtest",
-        "backtest_summary",
+        "skill",
+        "what_it_takes",
+        "authorisations",
         "sources",
         "attribution",
         "stale",
     } <= answer_json.keys()
-    first = next(iter(forecast.values()))
-    assert answer_json["as_of_date"] == first["as_of_date"].isoformat() == "2021-04-21"
-    assert answer_json["satellites_in_orbit"] == first["satellites_in_orbit"] == 1374
-    assert answer_json["satellite_source"] == first["satellite_source"] == "spacex_api"
+    row = forecast["headline"]
+    assert answer_json["as_of_date"] == row["as_of_date"].isoformat() == "2021-04-21"
+    assert answer_json["forecast_start_date"] == row["forecast_start_date"].isoformat()
+    assert answer_json["satellites_in_orbit"] == row["satellites_in_orbit"] == 1374
+    assert answer_json["in_orbit_at_start"] == row["in_orbit_at_start"]
+    assert answer_json["satellite_source"] == row["satellite_source"] == "spacex_api"
     assert answer_json["target_in_orbit"] == 42000
-    by_name = {s["scenario"]: s for s in answer_json["scenarios"]}
-    assert sorted(by_name) == sorted(forecast) and len(forecast) == 6
-    for name, row in forecast.items():
-        assert by_name[name]["launches_to_target"] == row["launches_to_target"]
-        assert by_name[name]["projected_date"] == (
-            row["projected_date"] and row["projected_date"].isoformat()
-        )
-    # the scenarios come headline first, in the mart's rank order
-    assert [s["scenario"] for s in answer_json["scenarios"]] == sorted(
-        forecast, key=lambda name: forecast[name]["headline_rank"]
-    )
+    assert answer_json["authorised_in_orbit"] == row["authorised_in_orbit"] == 19408
+    # the headline first, then the Starship scenario
+    assert [s["scenario"] for s in answer_json["scenarios"]] == ["headline", "with_starship"]
+    for scenario in answer_json["scenarios"]:
+        mart = forecast[scenario["scenario"]]
+        for column in ("target_date_p50", "target_date_early", "target_date_late"):
+            assert scenario[column] == _iso(mart[column]), column
+        assert scenario["launches_to_target_p50"] == mart["launches_to_target_p50"]
     # The snapshot is from 2021: far behind today, and the answer must say so.
     assert answer_json["stale"] is True
 
 
 def test_json_headline_is_the_marts_headline(answer_json, forecast):
-    (name,) = [name for name, row in forecast.items() if row["is_headline"]]
-    headline = answer_json["headline_scenario"]
-    row = forecast[name]
-    assert headline["name"] == name
-    assert headline["projected_date"] == (
-        row["projected_date"] and row["projected_date"].isoformat()
-    )
-    assert headline["launches_to_target"] == row["launches_to_target"]
-    assert headline["backtest_mean_abs_pct_error"] == pytest.approx(
-        float(row["backtest_mean_abs_pct_error"])
-    )
-    assert headline["backtest_horizon_months"] == 12
-    assert "smallest mean absolute percent error" in headline["rule"]
-    assert "12, 24, 36, 48 months before the as-of date" in headline["rule"]
+    headline, row = answer_json["headline"], forecast["headline"]
+    assert headline["configuration"] == row["configuration"]
+    for column in ("target_date_p50", "target_date_early", "target_date_late", "date_12m",
+                   "authorised_date_p50"):  # fmt: skip
+        assert headline[column] == _iso(row[column]), column
+    for column in ("launches_to_target_p50", "launches_to_target_early",
+                   "launches_to_target_late", "launches_needed_without_losses"):  # fmt: skip
+        assert headline[column] == row[column], column
+    assert headline["in_orbit_12m"] == {q: row[f"in_orbit_12m_{q}"] for q in ("p10", "p50", "p90")}
+    assert headline["skill_score"] == pytest.approx(float(row["skill_score"]))
+    assert "smallest skill score" in headline["rule"] and "12 and 24-month" in headline["rule"]
 
 
-def test_json_backtest_is_the_mart_and_its_summary_adds_up(answer_json, marts, query):
-    (count,) = query(f"select count(*) from {marts}.starlink_forecast_backtest")[0]
-    assert len(answer_json["backtest"]) == count == 6 * 11
-    # the summary, recomputed from the rows: mean absolute percent error per (scenario, horizon),
-    # cutoffs whose actual fleet was 0 (no percent error) left out
-    errors: dict[tuple[str, int], list[float]] = {}
-    for row in answer_json["backtest"]:
-        if row["abs_error_pct"] is not None:
-            key = (row["scenario"], row["horizon_months"])
-            errors.setdefault(key, []).append(row["abs_error_pct"])
-    summary = {(r["scenario"], r["horizon_months"]): r for r in answer_json["backtest_summary"]}
-    assert summary.keys() == {(r["scenario"], r["horizon_months"]) for r in answer_json["backtest"]}
-    for key, values in errors.items():
-        assert summary[key]["cutoffs_scored"] == len(values)
-        # (the mean of values with 2 decimals, rounded to 2 decimals: within half a cent)
-        assert summary[key]["mean_abs_error_pct"] == pytest.approx(
-            sum(values) / len(values), abs=0.0051
-        )
+def test_json_skill_is_the_skill_mart(answer_json, marts, query_dicts):
+    rows = query_dicts(f"select * from {marts}.starlink_forecast_skill")
+    assert len(answer_json["skill"]) == len(rows) > 0
+    by_key = {(r["configuration"], r["horizon_months"]): r for r in rows}
+    for row in answer_json["skill"]:
+        mart = by_key[(row["configuration"], row["horizon_months"])]
+        assert row["mean_abs_pct_error"] == pytest.approx(float(mart["mean_abs_pct_error"]))
+        assert row["skill_rank"] == mart["skill_rank"]
+    # headline first, as the rule ranked them
+    assert answer_json["skill"][0]["is_headline"] is True
+    assert [r["skill_rank"] for r in answer_json["skill"]] == sorted(
+        r["skill_rank"] for r in answer_json["skill"]
+    )
 
 
 def test_json_sources_name_the_api_its_extraction_and_its_data(answer_json, built, query):
@@ -166,31 +160,26 @@ def test_satellite_counts_match_the_raw_snapshot(answer_json):
     assert answer_json["satellites_in_orbit"] == len(sats) - len(decayed)
 
 
-def test_text_answer_names_date_headline_rule_range_and_source(built, forecast, capsys):
+def test_text_answer_names_date_band_rule_and_source(built, forecast, capsys):
     assert cli.main(["answer"]) == 0
     text = capsys.readouterr().out
     answer = load_answer()
     assert f"Data as of {answer.as_of_date}" in text
     assert "stopped updating in 2022" in text
     assert "Satellites launched: 1,445   decayed: 71   in orbit: 1,374" in text
-    (name,) = [name for name, row in forecast.items() if row["is_headline"]]
-    row = forecast[name]
-    assert f"Headline ({name}): 42,000 in orbit on {row['projected_date']}, after " in text
-    assert f"{row['launches_to_target']:,} more launches" in text
-    assert "Chosen by rule, not by hand: the scenario with the smallest" in text
-    assert f"Its backtest error: {float(row['backtest_mean_abs_pct_error']):.2f}%" in text
-    # the range across scenarios: the earliest and the latest projected dates, and the never
-    reached = sorted(
-        (r["projected_date"], n) for n, r in forecast.items() if r["projected_date"] is not None
-    )
-    (first, first_name), (last, last_name) = reached[0], reached[-1]
-    assert f"between {first} ({first_name}, " in text and f"and {last} ({last_name}, " in text
-    never = [n for n, r in forecast.items() if r["projected_date"] is None]
-    assert never and all(n in text.split("never at the pace of ")[1].split(".")[0] for n in never)
-    # every scenario in the table and the backtest table
-    for scenario in forecast:
-        assert f"| {scenario} |" in text or f"**{scenario}** (headline)" in text
-    assert "| scenario | 6 months ahead | 12 months ahead | 24 months ahead |" in text
+    row = forecast["headline"]
+    month = row["target_date_p50"].strftime("%Y-%m")
+    assert f"Answer ({row['configuration']}, the backtest's choice): 42,000 in orbit in " in text
+    assert f"{month}, after {row['launches_to_target_p50']:,} launches (P50)" in text
+    twelve = (row["in_orbit_12m_p50"], row["in_orbit_12m_p10"], row["in_orbit_12m_p90"])
+    assert f"in 12 months ({row['date_12m']}): {twelve[0]:,} in orbit " in text
+    assert f"(P10-P90 {twelve[1]:,}-{twelve[2]:,})" in text
+    assert f"authorised total ({row['authorised_in_orbit']:,})" in text
+    assert "With Starship (from 2027-07" in text
+    assert "Method: one fleet model." in text and "measured from the SpaceX API" in text
+    assert "Chosen by rule, not by hand: the configuration with the smallest skill score" in text
+    assert "| by the end of | launch class |" in text
+    assert f"| 1 | **{row['configuration']}** (headline) |" in text
     sources = text.split("Sources:")[1]
     assert f"Satellites and launches: SpaceX API, {built.api_url}" in sources
     assert "data through 2021-04-21" in sources
@@ -206,7 +195,8 @@ def test_chart_draws_the_marts(built, marts, query):
     )
     assert {name: len(path) for name, path in answer.paths.items()} == counts
     for path in answer.paths.values():
-        assert path[0] == (answer.as_of_date, float(answer.satellites_in_orbit))
+        first = path[0]
+        assert (first.date, first.p50) == (answer.forecast_start_date, answer.in_orbit_at_start)
 
 
 def test_chart_files_are_written(built, tmp_path, capsys):
@@ -215,12 +205,13 @@ def test_chart_files_are_written(built, tmp_path, capsys):
         assert cli.main(["answer", "--chart", str(path)]) == 0
     assert f"Chart written to {html}" in capsys.readouterr().out
     width, height = _png_size(png.read_bytes())
-    assert (width, height) == (1320, 990)  # 12 x 9 inches at 110 dpi
+    assert (width, height) == (1320, 1045)  # 12 x 9.5 inches at 110 dpi
     assert png.stat().st_size > 60_000  # a real plot, not an empty canvas
     text = svg.read_text()
     assert text.lstrip().startswith("<?xml") and "<svg" in text
     assert "in orbit (data)" in text and "target: 42,000 in orbit" in text
-    assert "(HEADLINE)" in text
+    assert "P10-P90 band" in text and "authorised today (FCC): 19,408" in text
+    assert "with Starship (P50)" in text
     assert "Satellites and launches: SpaceX API" in text
     assert "<svg" in html.read_text()
     assert cli.main(["answer", "--chart", str(tmp_path / "a.gif")]) == 2
@@ -234,7 +225,7 @@ def test_the_analysts_example_queries_run_and_answer(built, query):
     blocks = [b.split("```")[0] for b in text.split("```sql")[1:]]
     assert len(blocks) == 3
     when, yearly, monthly = (query(sql.strip().rstrip(";")) for sql in blocks)
-    assert len(when) == 6 and when[0][-1] is not None  # the headline comes first
+    assert len(when) == 2 and when[0][0] == "headline"  # the headline comes first
     assert [row[0] for row in yearly] == [2018, 2019, 2020, 2021]
     assert sum(row[2] for row in yearly) == 1445
     assert monthly[-2][1] > monthly[0][1]  # the fleet grew

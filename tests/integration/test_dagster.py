@@ -123,7 +123,7 @@ def test_materializing_everything_loads_the_snapshot(materialized, query):
     assert satcat["dagster/table_name"].value == "satcat_raw.spacetrack_satcat"
     assert materializations.keys() >= {_key(name) for name in _dbt_models()}
     forecast = materializations[_key("starlink_42k_forecast")].metadata
-    assert forecast["dagster/row_count"].value >= 3
+    assert forecast["dagster/row_count"].value == 2  # the headline and the Starship scenario
 
 
 def test_the_raw_assets_python_checks_pass_after_a_clean_load(materialized):
@@ -148,9 +148,16 @@ def test_the_answer_asset_shows_the_forecast(materialized, query):
         m.event_specific_data.materialization.asset_key: m.event_specific_data.materialization
         for m in materialized.get_asset_materialization_events()
     }[AssetKey(["starlink_42k_answer"])].metadata
-    scenarios = query("select scenario from spacex_marts.starlink_42k_forecast")
-    table = answer["scenarios"].value
-    assert all(name in table for (name,) in scenarios) and len(scenarios) >= 3
+    ((configuration, early, launches),) = query(
+        "select configuration, target_date_early, launches_to_target_early "
+        "from spacex_marts.starlink_42k_forecast where is_headline"
+    )
+    headline = answer["headline"].value
+    assert f"Answer ({configuration}, the backtest's choice)" in headline
+    assert f"earliest (P90 fleet): {early:%Y-%m}, after {launches:,} launches" in headline
+    assert "With Starship" in headline and "Method: one fleet model." in headline
+    assert f"**{configuration}** (headline)" in answer["backtest"].value
+    assert "| 2030 | falcon_9 |" in answer["what_it_takes"].value
     # the catalogue's date, and its in-orbit count recomputed here from the bundled file
     as_of, in_orbit = catalogue_in_orbit(load_satcat())
     assert (as_of, in_orbit) == ("2025-06-18", 7721)

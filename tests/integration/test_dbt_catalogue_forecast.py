@@ -18,7 +18,8 @@ from collections import Counter
 
 import psycopg
 import pytest
-from support.dates import add_months, to_date
+from support.dates import to_date
+from support.forecast_oracle import VARS, Forecast, Satellite, months_after, survival_curve
 from support.meltano import run_tool
 
 from api_mirror.spacetrack.snapshot import load_satcat
@@ -148,41 +149,41 @@ def _rows(query, sql: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def forecast(catalogue_marts, query) -> dict[str, dict]:
-    rows = _rows(
-        query,
-        "select scenario, as_of_date, satellite_source, satellites_launched, satellites_decayed, "
-        "satellites_in_orbit, launches_per_month, satellites_per_launch, monthly_decay_rate, "
-        "cadence_slope_per_month, cadence_fitted_per_month, cadence_ceiling_per_month, "
-        "operational_lifetime_months, reaches_target, launches_to_target, months_to_target, "
-        f"projected_date, is_headline, backtest_mean_abs_pct_error from {catalogue_marts}"
-        ".starlink_42k_forecast",
+def oracle(catalogue, spacex_versions) -> Forecast:
+    """The whole forecast model recomputed in Python from the recorded file
+    (support/forecast_oracle.py)."""
+    return Forecast(
+        [
+            Satellite(s["launch"], s["decay"], s["launch_id"], spacex_versions.get(s["norad"]))
+            for s in catalogue["satellites"]
+        ]
     )
+
+
+@pytest.fixture(scope="module")
+def forecast(catalogue_marts, query_dicts) -> dict[str, dict]:
+    rows = query_dicts(f"select * from {catalogue_marts}.starlink_42k_forecast")
     return {r["scenario"]: r for r in rows}
-
-
-def _path(query, marts: str, scenario: str) -> list[dict]:
-    return _rows(
-        query,
-        "select months_after_as_of, path_date, predicted_in_orbit, cumulative_launches, "
-        f"reaches_target from {marts}.starlink_forecast_path where scenario = '{scenario}' "
-        "order by months_after_as_of",
-    )
 
 
 # --- the catalogue build -------------------------------------------------------------------------
 
 
-def test_catalogue_as_of_date_and_fleet(catalogue, forecast):
+def test_catalogue_as_of_date_and_fleet(catalogue, forecast, oracle):
     sats, as_of = catalogue["satellites"], catalogue["as_of"]
     assert as_of == dt.date(2025, 6, 18)
     assert (len(sats), _in_orbit(sats, as_of)) == (8848, 7721)
+    # the forecast starts on the last launch the catalogue has named, where it is complete
+    assert oracle.start == max(s["launch"] for s in sats) == dt.date(2025, 6, 10)
+    assert set(forecast) == {"headline", "with_starship"}
     for row in forecast.values():
         assert row["as_of_date"] == as_of
+        assert row["forecast_start_date"] == oracle.start
         assert row["satellite_source"] == "spacetrack_satcat"
         assert row["satellites_launched"] == len(sats)
         assert row["satellites_decayed"] == sum(1 for s in sats if s["decay"])
         assert row["satellites_in_orbit"] == 7721
+        assert row["in_orbit_at_start"] == _in_orbit(sats, oracle.start) == 7734
 
 
 def test_catalogue_launches_are_designator_launch_parts(catalogue, catalogue_marts, query):
@@ -203,131 +204,137 @@ def test_catalogue_in_orbit_series(catalogue, catalogue_marts, query):
         assert rows[day] == _in_orbit(sats, day)
 
 
-def test_operational_lifetime_is_the_kaplan_meier_median(catalogue, spacex_versions, forecast):
-    """Operational (not v0.9) satellites that lived >= 12 months; in-orbit ones are censored."""
-    as_of = catalogue["as_of"]
-    observed = []
-    for s in catalogue["satellites"]:
-        if spacex_versions.get(s["norad"]) in ("v0.9", "prototype"):
-            continue
-        decayed = s["decay"] is not None and s["decay"] <= as_of
-        days = ((s["decay"] if decayed else as_of) - s["launch"]).days
-        if days >= 12 * DAYS_PER_MONTH:
-            observed.append((days, decayed))
-    survival, median = 1.0, None
-    for day in sorted({d for d, decayed in observed if decayed}):
-        at_risk = sum(1 for d, _ in observed if d >= day)
-        deaths = sum(1 for d, decayed in observed if decayed and d == day)
-        survival *= 1 - deaths / at_risk
-        if survival <= 0.5:
-            median = day / DAYS_PER_MONTH
-            break
-    assert median is not None and 55 < median < 66  # about the five-year design life
-    lifetime = float(forecast["cohort_lifetime"]["operational_lifetime_months"])
-    assert lifetime == pytest.approx(median, abs=1e-4)
-
-
-def test_cadence_trend_fit_is_a_least_squares_line(catalogue, forecast):
-    as_of, launch_dates = catalogue["as_of"], catalogue["launch_dates"]
-    xs = list(range(-23, 1))
-    ys = [
-        sum(1 for d in launch_dates.values()
-            if add_months(as_of, x - 1) < d <= add_months(as_of, x))
-        for x in xs
-    ]  # fmt: skip
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
-        (x - mx) ** 2 for x in xs
+def test_backtest_has_every_month_end_cutoff_and_its_actuals(catalogue, oracle, catalogue_marts,
+                                                           query_dicts):  # fmt: skip
+    rows = query_dicts(f"select * from {catalogue_marts}.starlink_forecast_backtest")
+    expected = {
+        (r["configuration"], r["cutoff_date"], r["horizon_months"]): r for r in oracle.backtest
+    }
+    assert {(r["configuration"], r["cutoff_date"], r["horizon_months"]) for r in rows} == set(
+        expected
     )
-    row = forecast["cadence_trend"]
-    assert float(row["cadence_slope_per_month"]) == pytest.approx(slope, abs=1e-9)
-    assert float(row["cadence_fitted_per_month"]) == pytest.approx(my - slope * mx, abs=1e-9)
-
-
-def test_cadence_trend_path_recomputed(forecast, catalogue_marts, query):
-    row = forecast["cadence_trend"]
-    fitted, slope = float(row["cadence_fitted_per_month"]), float(row["cadence_slope_per_month"])
-    ceiling, per_launch = (
-        float(row["cadence_ceiling_per_month"]),
-        float(row["satellites_per_launch"]),
+    cutoffs = sorted({r["cutoff_date"] for r in rows})
+    # every month end from 24 months after the first launch to 3 months before the start
+    assert (cutoffs[0], cutoffs[-1], len(cutoffs)) == (
+        dt.date(2021, 5, 31),
+        dt.date(2025, 2, 28),
+        46,
     )
-    rate = float(row["monthly_decay_rate"])
-    fleet, launches = float(row["satellites_in_orbit"]), 0.0
-    expected = [(0, fleet, launches)]
-    for k in range(1, 2000):
-        flown = max(0.0, min(ceiling, fitted + slope * k))
-        inflow = flown * per_launch
-        # proportional decay solved exactly within the month (inflow constant in it)
-        if rate > 0:
-            fleet = fleet * math.exp(-rate) + inflow * (1 - math.exp(-rate)) / rate
-        else:
-            fleet += inflow
-        launches += flown
-        expected.append((k, fleet, launches))
-        if fleet >= TARGET:
-            break
-    path = _path(query, catalogue_marts, "cadence_trend")
-    assert len(path) == len(expected) and path[-1]["reaches_target"] is True
-    for got, (k, fleet, launches) in zip(path, expected, strict=True):
-        assert got["months_after_as_of"] == k
-        assert float(got["predicted_in_orbit"]) == pytest.approx(fleet, abs=0.01)
-        assert float(got["cumulative_launches"]) == pytest.approx(launches, abs=0.01)
-    (k0, n0, l0), (_, n1, l1) = expected[-2], expected[-1]
-    share = (TARGET - n0) / (n1 - n0)
-    # dbt interpolates between the path's values rounded to 2 decimals: equal to ~1 minute
-    assert float(row["months_to_target"]) == pytest.approx(k0 + share, abs=1e-3)
-    assert row["launches_to_target"] == math.ceil(l0 + (l1 - l0) * share)
-
-
-def test_cohort_lifetime_path_recomputed(catalogue, forecast, catalogue_marts, query):
-    row, as_of = forecast["cohort_lifetime"], catalogue["as_of"]
-    lifetime = float(row["operational_lifetime_months"])
-    inflow = float(row["launches_per_month"]) * float(row["satellites_per_launch"])
-    up = [s for s in catalogue["satellites"]
-          if s["launch"] <= as_of and not (s["decay"] and s["decay"] <= as_of)]  # fmt: skip
-    retire = Counter(
-        max(1, math.ceil(lifetime - (as_of - s["launch"]).days / DAYS_PER_MONTH)) for s in up
-    )
-    path = {p["months_after_as_of"]: p for p in _path(query, catalogue_marts, "cohort_lifetime")}
-    for k in (0, 1, 6, 12, 60, 61, 120, 600):
-        expected = len(up) - sum(n for m, n in retire.items() if m <= k) + inflow * min(k, lifetime)
-        assert float(path[k]["predicted_in_orbit"]) == pytest.approx(expected, abs=0.01), k
-    # launches go on: the fleet levels off at inflow * lifetime, below 42,000 at this cadence
-    assert row["reaches_target"] is False and row["projected_date"] is None
-    assert float(path[max(path)]["predicted_in_orbit"]) == pytest.approx(
-        inflow * lifetime, abs=0.01
-    )
-
-
-def test_backtest_actuals_and_grain(catalogue, catalogue_marts, query):
-    rows = _rows(
-        query,
-        "select scenario, cutoff_date, horizon_months, evaluation_date, actual_in_orbit, "
-        f"predicted_in_orbit, error from {catalogue_marts}.starlink_forecast_backtest",
-    )
-    as_of, sats = catalogue["as_of"], catalogue["satellites"]
-    cutoffs = {add_months(as_of, -m) for m in (12, 24, 36, 48)}
-    expected = {(c, h) for c in cutoffs for h in (6, 12, 24) if add_months(c, h) <= as_of}
-    assert {(r["cutoff_date"], r["horizon_months"]) for r in rows} == expected
-    assert len(rows) == 6 * len(expected)
+    assert len({r["cutoff_date"] for r in rows if r["horizon_months"] == 24}) >= 24
     for r in rows:
-        assert r["evaluation_date"] == add_months(r["cutoff_date"], r["horizon_months"])
-        assert r["actual_in_orbit"] == _in_orbit(sats, r["evaluation_date"])
+        want = expected[(r["configuration"], r["cutoff_date"], r["horizon_months"])]
+        assert r["evaluation_date"] == want["evaluation_date"]
+        assert (
+            r["actual_in_orbit"]
+            == want["actual"]
+            == _in_orbit(catalogue["satellites"], r["evaluation_date"])
+        )
+        assert float(r["predicted_in_orbit"]) == pytest.approx(want["predicted"], abs=0.005)
         assert r["error"] == r["predicted_in_orbit"] - r["actual_in_orbit"]
 
 
-def test_headline_follows_the_backtest_rule(forecast, catalogue_marts, query):
-    errors: dict[str, list[float]] = {}
-    for scenario, abs_error, actual in query(
-        f"select scenario, abs_error, actual_in_orbit from {catalogue_marts}"
-        ".starlink_forecast_backtest where horizon_months = 12 and actual_in_orbit > 0"
-    ):
-        errors.setdefault(scenario, []).append(100 * abs_error / actual)
-    mape = {name: sum(v) / len(v) for name, v in errors.items()}
-    best = min(mape, key=lambda name: (mape[name], name))
-    assert [name for name, row in forecast.items() if row["is_headline"]] == [best]
-    for name, row in forecast.items():
-        assert float(row["backtest_mean_abs_pct_error"]) == pytest.approx(mape[name], abs=0.005)
+def test_the_cadence_of_every_configuration_recomputed(oracle, catalogue_marts, query_dicts):
+    schema = catalogue_marts.replace("_marts", "_intermediate")
+    rows = query_dicts(f"select * from {schema}.int_starlink__forecast_inputs")
+    by_run = {run.cutoff: run for run in oracle.runs}
+    assert len(rows) == len(oracle.runs) * 6
+    for r in rows:
+        want = by_run[r["cutoff_date"]].inputs[r["configuration"]]
+        assert r["window_launches"] == want["window_launches"]
+        assert float(r["cadence_slope_per_month"]) == pytest.approx(want["slope"], abs=1e-9)
+        assert float(r["cadence_at_cutoff_per_month"]) == pytest.approx(want["at_cutoff"], abs=1e-9)
+        assert float(r["satellites_per_launch"]) == pytest.approx(
+            want["satellites_per_launch"], abs=1e-9
+        )
+
+
+def test_skill_and_the_headline_follow_the_stated_rule(oracle, catalogue_marts, query_dicts):
+    rows = query_dicts(f"select * from {catalogue_marts}.starlink_forecast_skill")
+    assert len(rows) == len(oracle.skill)
+    for r in rows:
+        want = oracle.skill[(r["configuration"], r["horizon_months"])]
+        assert r["cutoffs_scored"] == want["n"]
+        assert float(r["mean_abs_pct_error"]) == pytest.approx(want["mape"], abs=0.005)
+        assert float(r["mean_pct_error"]) == pytest.approx(want["bias"], abs=0.005)
+        for q in ("p10", "p50", "p90"):
+            assert r[f"relative_error_{q}"] == pytest.approx(want[q], abs=1e-6)
+        assert float(r["skill_score"]) == pytest.approx(
+            oracle.scores[r["configuration"]], abs=0.005
+        )
+        assert r["is_headline"] == (r["configuration"] == oracle.headline)
+    assert oracle.headline == "trend_24m"
+    # the headline is (nearly) unbiased at the horizons the rule weighs; constant cadences are not
+    for h in (12, 24):
+        assert abs(oracle.skill[(oracle.headline, h)]["bias"]) < 2
+        assert oracle.skill[("constant_24m", h)]["bias"] < -10
+
+
+def test_the_band_covers_about_80_percent_of_the_backtest(oracle, catalogue_marts, query_dicts):
+    """In the backtest itself: the headline's P10-P90 band at each horizon holds about four in
+    five of the actual outcomes (the band is those errors' own quantiles)."""
+    rows = query_dicts(f"select * from {catalogue_marts}.starlink_forecast_skill where is_headline")
+    for r in rows:
+        inside = [
+            b for b in oracle.backtest
+            if b["configuration"] == oracle.headline and b["horizon_months"] == r["horizon_months"]
+            and b["predicted"] * (1 + r["relative_error_p10"]) <= b["actual"]
+            <= b["predicted"] * (1 + r["relative_error_p90"])
+        ]  # fmt: skip
+        share = len(inside) / r["cutoffs_scored"]
+        assert 0.7 <= share <= 0.9, (r["horizon_months"], share)
+        assert float(r["band_coverage"]) == pytest.approx(share, abs=1e-4)
+
+
+def test_the_paths_and_the_answer_recomputed(oracle, forecast, catalogue_marts, query_dicts):
+    """Every month of both paths (P10 / P50 / P90) and every date and launch count the answer
+    states, from the oracle: the figures of the README's answer."""
+    paths = query_dicts(
+        f"select * from {catalogue_marts}.starlink_forecast_path "
+        "order by scenario, months_after_start",
+    )
+    for scenario, oracle_scenario in (("headline", "data"), ("with_starship", "with_starship")):
+        band = oracle.band(oracle_scenario)
+        got = [p for p in paths if p["scenario"] == scenario]
+        assert len(got) == len(band) and got[-1]["path_date"] == dt.date(2060, 12, 10)
+        for p, want in zip(got, band, strict=True):
+            assert p["path_date"] == want["date"]
+            for q in ("p10", "p50", "p90"):
+                assert float(p[f"in_orbit_{q}"]) == pytest.approx(want[q], abs=0.006), (
+                    scenario,
+                    p["months_after_start"],
+                )
+            assert float(p["cumulative_launches"]) == pytest.approx(want["cumulative"], abs=1e-4)
+            for q in ("p10", "p50", "p90"):
+                assert float(p[f"launches_{q}"]) == pytest.approx(want[f"launches_{q}"], abs=1e-3)
+        row = forecast[scenario]
+        for which, q in (("p50", "p50"), ("early", "p90"), ("late", "p10")):
+            first = oracle.first_at(band, q, TARGET)
+            assert row[f"target_date_{which}"] == (first["date"] if first else None), which
+            launches = math.ceil(round(first[f"launches_{q}"], 4)) if first else None
+            assert row[f"launches_to_target_{which}"] == launches, which
+        twelve = band[12]
+        assert (row["in_orbit_12m_p10"], row["in_orbit_12m_p50"], row["in_orbit_12m_p90"]) == tuple(
+            round(twelve[q]) for q in ("p10", "p50", "p90")
+        )
+        authorised = oracle.first_at(band, "p50", row["authorised_in_orbit"])
+        assert row["authorised_date_p50"] == (authorised["date"] if authorised else None)
+    # the answer as it stands on the bundled catalogue: the Falcon 9 pace never gets there at
+    # P50, the optimistic end of the band does in the 2030s, and a year out the fleet is ~10,000
+    headline = forecast["headline"]
+    assert headline["configuration"] == "trend_24m" and headline["authorised_in_orbit"] == 19_408
+    assert headline["target_date_p50"] is None and headline["target_date_late"] is None
+    assert headline["target_date_early"] == dt.date(2031, 9, 10)
+    # 42,000 by then takes about 2,000 Falcon 9 launches, as starlink_what_it_takes says too
+    assert headline["launches_to_target_early"] == 1986
+    assert (
+        headline["in_orbit_12m_p10"],
+        headline["in_orbit_12m_p50"],
+        headline["in_orbit_12m_p90"],
+    ) == (9219, 10067, 13565)
+    assert headline["launches_needed_without_losses"] == math.ceil(
+        (TARGET - 7734) / oracle.forecast_run.inputs["trend_24m"]["satellites_per_launch"]
+    )
+    assert forecast["with_starship"]["target_date_early"] < headline["target_date_early"]
 
 
 def test_sources_reconcile(catalogue, spacex_versions, catalogue_marts, query):
@@ -343,73 +350,40 @@ def test_sources_reconcile(catalogue, spacex_versions, catalogue_marts, query):
 # --- the catalogue absent ------------------------------------------------------------------------
 
 
-def test_without_the_catalogue_the_spacex_answer_is_unchanged(absent_marts, query):
-    rows = _rows(
-        query,
-        "select scenario, as_of_date, satellite_source, satellites_in_orbit, launches_to_target, "
-        f"projected_date from {absent_marts}.starlink_42k_forecast",
-    )
+def test_without_the_catalogue_the_spacex_answer_is_unchanged(absent_marts, query, query_dicts):
+    """The SpaceX API alone (through 2021-04): its own as-of date and counts, and the same model
+    on its two years of data, backtested on the few cutoffs they allow (a warning says so)."""
+    rows = query_dicts(f"select * from {absent_marts}.starlink_42k_forecast")
     by_name = {r["scenario"]: r for r in rows}
+    assert set(by_name) == {"headline", "with_starship"}
     assert {r["as_of_date"] for r in rows} == {dt.date(2021, 4, 21)}
     assert {r["satellite_source"] for r in rows} == {"spacex_api"}
     assert {r["satellites_in_orbit"] for r in rows} == {1374}
-    answer = {
-        name: (by_name[name]["launches_to_target"], by_name[name]["projected_date"])
-        for name in ("linear_trend", "trailing_12m", "trailing_12m_no_decay", "trailing_24m")
-    }
-    assert answer == {
-        "linear_trend": (835, dt.date(2065, 3, 25)),
-        "trailing_12m": (1515, dt.date(2101, 1, 4)),
-        "trailing_12m_no_decay": (713, dt.date(2058, 10, 25)),
-        "trailing_24m": (None, None),
-    }
+    headline = by_name["headline"]
+    assert headline["forecast_start_date"] == dt.date(2021, 4, 7)
+    # too few cutoffs at the 24-month horizon: no cutoff scored there
+    assert headline["cutoffs_at_longest_headline_horizon"] is None
+    assert headline["backtest_cutoffs"] == 11
+    assert (headline["target_date_p50"], headline["launches_to_target_p50"]) == (
+        dt.date(2028, 3, 7),
+        825,
+    )
+    assert headline["launches_to_target_p50"] >= headline["launches_needed_without_losses"] == 747
     assert query(f"select count(*) from {absent_marts}.starlink_satellites") == [(1445,)]
     assert query(f"select count(*) from {absent_marts}.starlink_source_reconciliation") == [(0,)]
 
 
 # --- survival by age and what it would take (issue 18), recomputed with lifelines ---------------
 
-MIN_AT_RISK, FIT_MIN_AGE, MAX_AGE = 100, 12, 360  # dbt vars starlink_survival_*
-EXCLUDED_VERSIONS = {"v0.9", "prototype"}  # dbt var starlink_decay_excluded_versions
+MAX_AGE = VARS["max_age"]  # dbt var starlink_survival_max_age_months
 
 
 @pytest.fixture(scope="module")
-def survival_oracle(catalogue, spacex_versions) -> dict:
-    """The as-of survival curve from the recorded file, by lifelines' Kaplan-Meier estimator on
-    whole months and numpy's least squares for the Weibull tail: nothing of the dbt SQL."""
-    import numpy as np
-    from lifelines import KaplanMeierFitter
-
-    as_of = catalogue["as_of"]
-    durations, events = [], []
-    for s in catalogue["satellites"]:
-        if s["launch"] > as_of or spacex_versions.get(s["norad"]) in EXCLUDED_VERSIONS:
-            continue
-        decayed = s["decay"] is not None and s["decay"] <= as_of
-        end = s["decay"] if decayed else as_of
-        durations.append(math.floor((end - s["launch"]).days / DAYS_PER_MONTH))
-        events.append(decayed)
-    km = KaplanMeierFitter().fit(durations, event_observed=events)
-    ages = list(range(MAX_AGE + 1))
-    km_survival = [float(v) for v in km.survival_function_at_times(ages)]
-    at_risk = [sum(1 for d in durations if d >= a) for a in ages]
-    last = max(a for a in ages if at_risk[a] >= MIN_AT_RISK)
-    fit_ages = [a for a in range(FIT_MIN_AGE, last + 1) if 0 < km_survival[a] < 1]
-    shape, intercept = np.polyfit(
-        [math.log(a + 1) for a in fit_ages],
-        [math.log(-math.log(km_survival[a])) for a in fit_ages],
-        1,
-    )
-    scale = math.exp(-intercept / shape)
-    curve = [
-        km_survival[a]
-        if a <= last
-        else km_survival[last]
-        * math.exp(((last + 1) / scale) ** shape - ((a + 1) / scale) ** shape)
-        for a in ages
-    ]
-    return {"as_of": as_of, "km": km_survival, "at_risk": at_risk, "last": last, "shape": shape,
-            "scale": scale, "curve": curve}  # fmt: skip
+def survival_oracle(oracle) -> dict:
+    """The survival curve at the forecast start from the recorded file, by lifelines'
+    Kaplan-Meier estimator on whole months and numpy's least squares for the Weibull tail
+    (support/forecast_oracle.survival_curve): nothing of the dbt SQL."""
+    return {"as_of": oracle.start, **survival_curve(oracle.satellites, oracle.start)}
 
 
 @pytest.fixture(scope="module")
@@ -457,7 +431,7 @@ def test_what_it_takes_recomputed(catalogue, spacex_versions, survival_oracle, c
         for x in sats
         if x["launch"] <= as_of and not (x["decay"] and x["decay"] <= as_of)
     ]
-    window_start = add_months(as_of, -12)  # dbt var starlink_recent_window_months
+    window_start = months_after(as_of, -VARS["recent_window_months"])
     recent = Counter(
         x["launch_id"]
         for x in sats
@@ -483,7 +457,7 @@ def test_what_it_takes_recomputed(catalogue, spacex_versions, survival_oracle, c
             per_launch * sum(s(j) for j in range(-1, months - 1))
         )
         assert r["months_to_target"] == months
-        assert r["satellites_in_orbit_as_of"] == len(in_orbit) == 7721
+        assert r["satellites_in_orbit_as_of"] == len(in_orbit) == 7734
         assert float(r["satellites_per_launch"]) == pytest.approx(per_launch, rel=1e-12)
         assert float(r["as_of_fleet_surviving"]) == pytest.approx(surviving, rel=1e-9)
         assert float(r["launches_per_month_needed"]) == pytest.approx(per_month, rel=1e-9)
@@ -492,5 +466,5 @@ def test_what_it_takes_recomputed(catalogue, spacex_versions, survival_oracle, c
         assert float(r["steady_state_launches_per_month"]) == pytest.approx(
             TARGET / mean_life / per_launch, rel=1e-9
         )
-    # the fleet launched by the as-of date is mostly gone long before 2050
-    assert float(rows[-1]["as_of_fleet_surviving"]) < 0.1 * 7721
+    # the fleet in orbit at the start is mostly gone long before 2050
+    assert float(rows[-1]["as_of_fleet_surviving"]) < 0.1 * 7734

@@ -79,8 +79,9 @@ def test_every_mart_has_a_primary_key_and_typed_not_null_columns(built, query):
         "starlink_in_orbit_daily": ["series_date"],
         "starlink_launch_cadence": ["period_grain", "period_start"],
         "starlink_42k_forecast": ["scenario"],
-        "starlink_forecast_path": ["month", "scenario"],
-        "starlink_forecast_backtest": ["cutoff_date", "horizon_months", "scenario"],
+        "starlink_forecast_path": ["path_id"],
+        "starlink_forecast_backtest": ["backtest_id"],
+        "starlink_forecast_skill": ["skill_id"],
         "starlink_source_reconciliation": ["norad_cat_id"],
         "starlink_data_provenance": ["source"],
         "starlink_what_it_takes": ["launch_class", "target_year"],
@@ -94,5 +95,5 @@ def test_every_mart_has_a_primary_key_and_typed_not_null_columns(built, query):
             (marts,),
         )
     }
-    assert {"scenario", "satellites_in_orbit", "launches_needed", "is_headline"} <= not_null
-    assert "projected_date" not in not_null  # null when a scenario never reaches the target
+    assert {"scenario", "satellites_in_orbit", "in_orbit_at_start", "is_headline"} <= not_null
+    assert "target_date_p50" not in not_null  # null when the P50 fleet never reaches the target

@@ -9,7 +9,7 @@ from support.meltano import run_tool
 
 from spacex_elt.settings import DBT_PROJECT_DIR
 
-FORECAST_DESCRIPTION = "THE answer: when will var starlink_target_in_orbit (42,000) Starlink"
+FORECAST_DESCRIPTION = "THE answer, one row per scenario (headline, with_starship)"
 
 
 def test_static_docs_site_is_one_file_with_the_marts_docs_and_owners(built, tmp_path):
@@ -42,7 +42,7 @@ def test_descriptions_are_postgresql_comments(built, query):
         (f"{marts}.starlink_42k_forecast",) * 3,
     )
     assert table.startswith(FORECAST_DESCRIPTION)
-    assert column == "Scenario name."
+    assert column.startswith("headline (the headline configuration on the measured data)")
     # views too (staging, intermediate), not only the marts' tables
     [(view,)] = query(
         "select obj_description(%s::regclass, 'pg_class')", (f"{staging}.stg_spacex__starlink",)

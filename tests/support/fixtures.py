@@ -20,7 +20,7 @@ from spacex_elt.settings import Settings, load_settings
 from support.meltano import run_meltano
 from support.mirror import shared_mirror, stop_shared_mirror
 from support.offline import refuse_the_internet
-from support.sql import sql
+from support.sql import sql, sql_dicts
 
 refuse_the_internet()  # every suite: only loopback (support/offline.py)
 
@@ -120,5 +120,15 @@ def query(settings: Settings):
 
     def _query(statement: str, params: tuple = ()) -> list[tuple]:
         return sql(settings, statement, params)
+
+    return _query
+
+
+@pytest.fixture(scope="session")
+def query_dicts(settings: Settings):
+    """Like `query`, with the rows as dicts by column name."""
+
+    def _query(statement: str, params: tuple = ()) -> list[dict]:
+        return sql_dicts(settings, statement, params)
 
     return _query

@@ -80,7 +80,7 @@ per_launch as (
     from cutoffs
     left join launches
         on launches.launch_date
-            > (cutoffs.cutoff_date - make_interval(months => {{ var('starlink_recent_window_months') }}))::date
+            > {{ starlink_months_after('cutoffs.cutoff_date', -var('starlink_recent_window_months')) }}
         and launches.launch_date <= cutoffs.cutoff_date
     group by cutoffs.cutoff_date
 

@@ -4,10 +4,10 @@
 -- and 'with_starship'. Read off the paths, never recomputed:
 -- * target_date_p50 / _early / _late: the first month-step at which the P50 / P90 / P10 fleet is
 --   at the target (the P90 fleet gets there first); null = not before the horizon year;
--- * launches_to_target_*: the launches flown from the forecast start until then, replacements of
---   lost satellites included;
--- * launches_needed_without_losses: the fewest launches that add the satellites still missing if
---   none were ever lost, the lower bound on any answer.
+-- * launches_to_target_*: the launches that band's fleet takes from the forecast start until then,
+--   replacements of lost satellites included (starlink_forecast_path.launches_p*);
+-- * launches_needed_without_losses (headline only, at its satellites per launch): the fewest
+--   launches that add the satellites still missing if none were ever lost, the lower bound.
 with paths as (
 
     select * from {{ ref('starlink_forecast_path') }}
@@ -69,9 +69,9 @@ at_firsts as (
 
     select
         firsts.*,
-        p50.cumulative_launches                                                      as launches_to_target_p50,
-        early.cumulative_launches                                                    as launches_to_target_early,
-        late.cumulative_launches                                                     as launches_to_target_late
+        p50.launches_p50                                                             as launches_to_target_p50,
+        early.launches_p90                                                           as launches_to_target_early,
+        late.launches_p10                                                            as launches_to_target_late
     from firsts
     left join paths as p50 on p50.scenario = firsts.scenario and p50.path_date = firsts.target_date_p50
     left join paths as early on early.scenario = firsts.scenario and early.path_date = firsts.target_date_early
@@ -127,8 +127,8 @@ select
     ceil(at_firsts.launches_to_target_p50)::integer                                 as launches_to_target_p50,
     ceil(at_firsts.launches_to_target_early)::integer                               as launches_to_target_early,
     ceil(at_firsts.launches_to_target_late)::integer                                as launches_to_target_late,
-    ceil(greatest(start.target_in_orbit - inputs.satellites_in_orbit, 0)
-        / nullif(inputs.satellites_per_launch, 0))::integer                         as launches_needed_without_losses,
+    case when start.is_headline then ceil(greatest(start.target_in_orbit - inputs.satellites_in_orbit, 0)
+        / nullif(inputs.satellites_per_launch, 0)) end::integer                     as launches_needed_without_losses,
     at_firsts.authorised_date_p50,
     twelve_months.path_date                                                         as date_12m,
     round(twelve_months.in_orbit_p10)::integer                                      as in_orbit_12m_p10,

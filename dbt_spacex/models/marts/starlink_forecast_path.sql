@@ -11,6 +11,10 @@
 -- After one mean life the fleet has been replaced and no longer remembers its start, so its
 -- error is that of the launch rate, which stops compounding. A stated rule: the backtest cannot
 -- measure errors longer than its own history. P50 is the model corrected by its median error.
+-- A band fleet above the model's needs more launches than the model's path flies (or fewer
+-- losses): launches_p* attribute the difference to launches, scaling the path's launches by the
+-- factor the survivors of its new satellites must grow by, so a date is never cheaper than its
+-- fleet.
 with skill as (
 
     select configuration, horizon_months, relative_error_p10, relative_error_p50, relative_error_p90
@@ -81,6 +85,8 @@ paths as (
         paths.launches_in_month,
         paths.satellites_per_launch,
         paths.cumulative_launches,
+        paths.survivors_of_cutoff_fleet,
+        paths.survivors_of_new_launches,
         paths.predicted_in_orbit
     from {{ ref('int_starlink__forecast_paths') }} as paths
     inner join headline on headline.configuration = paths.configuration
@@ -148,6 +154,14 @@ select
     round(band.in_orbit_p10::numeric, 2)                                as in_orbit_p10,
     round(band.in_orbit_p50::numeric, 2)                                as in_orbit_p50,
     round(band.in_orbit_p90::numeric, 2)                                as in_orbit_p90,
+    -- the launches each band fleet takes: the path's launches scaled by the factor its new
+    -- satellites must grow by to make that fleet (the start fleet's survivors are what they are)
+    round((band.cumulative_launches * greatest(0, (band.in_orbit_p10 - band.survivors_of_cutoff_fleet)
+        / nullif(band.survivors_of_new_launches, 0)))::numeric, 4)      as launches_p10,
+    round((band.cumulative_launches * greatest(0, (band.in_orbit_p50 - band.survivors_of_cutoff_fleet)
+        / nullif(band.survivors_of_new_launches, 0)))::numeric, 4)      as launches_p50,
+    round((band.cumulative_launches * greatest(0, (band.in_orbit_p90 - band.survivors_of_cutoff_fleet)
+        / nullif(band.survivors_of_new_launches, 0)))::numeric, 4)      as launches_p90,
     {{ var('starlink_target_in_orbit') }}::integer                      as target_in_orbit,
     authorised.authorised_in_orbit,
     band.in_orbit_p50 >= {{ var('starlink_target_in_orbit') }}          as reaches_target_p50,

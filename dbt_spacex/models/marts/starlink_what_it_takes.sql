@@ -56,7 +56,7 @@ recent_launches as (
     cross join as_of
     where launches.launch_date <= as_of.start_date
         and launches.launch_date
-            > (as_of.start_date - make_interval(months => {{ var('starlink_recent_window_months') }}))::date
+            > {{ starlink_months_after('as_of.start_date', -var('starlink_recent_window_months')) }}
 
 ),
 
@@ -98,12 +98,13 @@ survivors as (
 launched_survival as (
 
     -- the expected satellites still up at the end of the target year per satellite launched a month
+    -- (survival past the curve's last age is that at it, as in int_starlink__forecast_paths)
     select
         targets.target_year,
         sum(curve.survival)::numeric                                        as survival_sum
     from targets
-    inner join curve
-        on curve.age_months between -1 and least(targets.months_to_target - 2, {{ max_age }})
+    cross join lateral generate_series(-1, targets.months_to_target - 2) as launched (age_months)
+    inner join curve on curve.age_months = least(launched.age_months, {{ max_age }})
     group by targets.target_year
 
 ),
