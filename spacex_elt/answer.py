@@ -160,15 +160,10 @@ class Answer:
 
     @property
     def headline_rule(self) -> str:
-        horizons = " and ".join(
-            str(h)
-            for h in sorted(
-                {int(r["horizon_months"]) for r in self.skill if r.get("in_headline_rule")}
-            )
-        )
+        horizons = self.headline.get("skill_horizons_months") or "headline"
         return (
             "the configuration with the smallest skill score, the mean over the "
-            f"{horizons or 'headline'}-month horizons of (mean absolute % error + |mean signed % "
+            f"{horizons}-month horizons of (mean absolute % error + |mean signed % "
             "error|) of its rolling-origin backtest, so a biased configuration pays twice; ties go "
             "to the name that sorts first"
         )

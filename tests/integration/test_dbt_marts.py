@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 
 import pytest
 from support.dates import TARGET, to_date
-from support.forecast_oracle import Forecast, Satellite
+from support.forecast_oracle import Forecast, Satellite, in_orbit
 
 from api_mirror.spacex.snapshot import load_records
 
@@ -219,7 +219,7 @@ def test_the_forecast_recomputed_from_the_snapshot(oracle, forecast, marts, quer
     first = oracle.first_at(band, "p50", TARGET)
     assert headline["target_date_p50"] == first["date"]
     assert headline["launches_to_target_p50"] == math.ceil(round(first["launches_p50"], 4))
-    assert headline["in_orbit_at_start"] == _in_orbit(oracle.satellites, oracle.start) == 1377
+    assert headline["in_orbit_at_start"] == in_orbit(oracle.satellites, oracle.start) == 1377
     assert headline["launches_needed_without_losses"] == math.ceil(
         (TARGET - 1377) / oracle.forecast_run.inputs[oracle.headline]["satellites_per_launch"]
     )

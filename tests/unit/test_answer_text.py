@@ -81,6 +81,7 @@ def _scenario(source: str, **values: object) -> dict:
         "horizon_year": 2060,
         "band_is_backtested": True,
         "skill_score": 20.22,
+        "skill_horizons_months": "12 and 24",
         "backtest_cutoffs": 46,
         "cutoffs_at_longest_headline_horizon": 34,
     }

@@ -137,6 +137,7 @@ select
     at_firsts.horizon_date,
     {{ var('starlink_forecast_horizon_year') }}::integer                            as horizon_year,
     skill.skill_score is not null                                                   as band_is_backtested,
+    '{{ var("starlink_headline_horizons_months") | join(" and ") }}'::text         as skill_horizons_months,
     skill.skill_score,
     backtest_cutoffs.backtest_cutoffs::integer                                      as backtest_cutoffs,
     skill.cutoffs_at_longest_headline_horizon::integer                              as cutoffs_at_longest_headline_horizon,
