@@ -103,14 +103,22 @@ def _draw(ax: Axes, answer: Answer, label: bool) -> None:
                     zorder=2,
                     label="P10-P90 band (the backtest's own errors)" if label else None,
                 )
-            style = {"color": HEADLINE_COLOR, "linewidth": 2.8, "linestyle": "-", "zorder": 4}
+            color, width, dash, order = HEADLINE_COLOR, 2.8, "-", 4
         else:
-            style = {"color": STARSHIP_COLOR, "linewidth": 1.8, "linestyle": "--", "zorder": 3}
-        ax.plot(xs, [p.p50 for p in path], label=scenario_label(row) if label else None, **style)
+            color, width, dash, order = STARSHIP_COLOR, 1.8, "--", 3
+        ax.plot(
+            xs,
+            [p.p50 for p in path],
+            label=scenario_label(row) if label else None,
+            color=color,
+            linewidth=width,
+            linestyle=dash,
+            zorder=order,
+        )
         for which, marker in (("p50", "o"), ("early", "v")):
             day = _date(row.get(f"target_date_{which}"))
             if day:
-                ax.plot([_x(day)], [answer.target_in_orbit], marker, color=style["color"], zorder=6)
+                ax.plot([_x(day)], [answer.target_in_orbit], marker, color=color, zorder=6)
     ax.axhline(
         answer.target_in_orbit,
         color=TARGET_COLOR,

@@ -1,4 +1,4 @@
-"""The marts' contracts (dbt `contract: {enforced: true}`, models/marts/_starlink__models.yml).
+"""The marts' contracts (dbt `contract: {enforced: true}`, each mart's models/marts/<mart>.yml).
 
 PostgreSQL enforces a contract's constraints while dbt fills the NEW table, so a mart whose rows
 break one (a fleet that does not add up, say) fails before it replaces the table the analysts
