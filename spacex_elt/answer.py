@@ -134,6 +134,20 @@ class Answer:
     paths: dict[str, list[PathPoint]] = field(repr=False, default_factory=dict)
     days_behind_today: int = 0
     tables: str = ""
+    #: records of the satellite source set aside as unusable (starlink_quarantine)
+    satellites_set_aside: int = 0
+    quarantine_table: str = "starlink_quarantine"
+
+    @property
+    def set_aside_note(self) -> str | None:
+        """``3 catalogue records set aside as unusable (see spacex_marts.starlink_quarantine)``."""
+        if not self.satellites_set_aside:
+            return None
+        kind = "SpaceX API" if self.satellite_source == SPACEX_API else "catalogue"
+        return (
+            f"{self.satellites_set_aside:,} {kind} record(s) set aside as unusable (see "
+            f"{self.quarantine_table}): in no count here"
+        )
 
     @property
     def stale(self) -> bool:
@@ -335,6 +349,8 @@ def load_answer(settings: Settings | None = None, today: dt.date | None = None) 
         series=[(row["series_date"], int(row["satellites_in_orbit"])) for row in series],
         paths=by_scenario,
         days_behind_today=(today - as_of).days,
+        satellites_set_aside=int(first.get("satellites_set_aside") or 0),
+        quarantine_table=f"{marts}.starlink_quarantine",
         tables=f"schemas {s.raw_schema}, {s.catalogue.raw_schema}, {s.dbt_schema}_staging, "
         f"{s.dbt_schema}_intermediate, {marts}, {seeds} in "
         f"postgresql://{s.postgres.host}:{s.postgres.port}/{s.postgres.database}",
@@ -566,6 +582,10 @@ def render_text(answer: Answer) -> str:
     out += [
         f"Satellites launched: {answer.satellites_launched:,}   decayed: "
         f"{answer.satellites_decayed:,}   in orbit: {answer.satellites_in_orbit:,}",
+    ]
+    if answer.set_aside_note:
+        out.append(f"NOTE: {answer.set_aside_note}.")
+    out += [
         "",
         headline_text(answer),
     ]
@@ -616,6 +636,8 @@ def to_json(answer: Answer) -> dict[str, Any]:
         "satellites_decayed": answer.satellites_decayed,
         "satellites_in_orbit": answer.satellites_in_orbit,
         "in_orbit_at_start": answer.in_orbit_at_start,
+        "satellites_set_aside": answer.satellites_set_aside,
+        "set_aside_note": answer.set_aside_note,
         "target_in_orbit": answer.target_in_orbit,
         "authorised_in_orbit": answer.authorised_in_orbit,
         "headline": {

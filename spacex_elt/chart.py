@@ -75,6 +75,8 @@ def attribution_text(answer: Answer) -> str:
         if source.attribution:
             text += f". {source.attribution}"
         parts.append(text)
+    if answer.set_aside_note:
+        parts.append(answer.set_aside_note)
     return "\n".join(textwrap.wrap(" | ".join(parts), 190))
 
 

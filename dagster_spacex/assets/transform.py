@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dagster import (
+    AssetCheckResult,
     AssetCheckSpec,
     AssetExecutionContext,
     AssetMaterialization,
@@ -42,7 +43,7 @@ from dagster_spacex.freshness import DAILY_FRESHNESS
 from dagster_spacex.project import dbt_project
 from dagster_spacex.resources.warehouse import WarehouseResource
 from spacex_elt.answer import ANSWER_MARTS
-from spacex_elt.settings import DBT_PROJECT_DIR, export_runtime_env
+from spacex_elt.settings import DBT_PROJECT_DIR, export_runtime_env, load_settings
 
 #: The warehouse lock one `dbt build` holds at a time (see WarehouseResource.exclusive).
 DBT_BUILD_LOCK = "spacex-elt dbt build"
@@ -60,6 +61,13 @@ ANSWER_MARTS_SELECTOR = "answer_marts"
 
 #: dbt statuses of a node that did not end well (tests: fail/error; models: error/skipped).
 _FAILED = {"fail", "error"}
+
+#: The mart of the satellite records set aside as unusable, and the dbt test on it (its check
+#: names the records: their NORAD numbers in its description and metadata).
+QUARANTINE_MART = "starlink_quarantine"
+SET_ASIDE_TEST = "set_aside_records"
+#: How many set-aside records a check or a failure names (the mart lists them all).
+SET_ASIDE_NAMED = 10
 
 
 def docs_url(unique_id: str) -> str:
@@ -138,6 +146,41 @@ def describe_failures(failures: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return lines
 
 
+def set_aside_text(count: int, rows: list[dict[str, Any]]) -> str:
+    """``3 satellite records set aside (starlink_quarantine): NORAD 1 STARLINK-1 (rule), ...``."""
+    if not count:
+        return f"no satellite record set aside ({QUARANTINE_MART} is empty)"
+    named = ", ".join(
+        f"NORAD {row['norad_cat_id'] or row['satellite_id']} {row['object_name'] or ''} "
+        f"({row['rule']})".replace("  ", " ")
+        for row in rows
+    )
+    more = f", and {count - len(rows)} more" if count > len(rows) else ""
+    return f"{count} satellite record(s) set aside ({QUARANTINE_MART}): {named}{more}"
+
+
+def _set_aside(warehouse: WarehouseResource) -> tuple[int, list[dict[str, Any]]]:
+    return warehouse.set_aside(
+        f"{load_settings().dbt_schema}_marts", QUARANTINE_MART, SET_ASIDE_NAMED
+    )
+
+
+def name_set_aside(event: AssetCheckResult, warehouse: WarehouseResource) -> AssetCheckResult:
+    """The set_aside_records check, with the records it counts named (dbt gives only a count)."""
+    count, rows = _set_aside(warehouse)
+    return event._replace(
+        description=set_aside_text(count, rows),
+        metadata={
+            **event.metadata,
+            "set_aside_count": MetadataValue.int(count),
+            "set_aside_norad_cat_ids": MetadataValue.text(
+                ", ".join(str(row["norad_cat_id"] or row["satellite_id"]) for row in rows)
+            ),
+            "set_aside_records": MetadataValue.json(rows),
+        },
+    )
+
+
 def _manifest() -> dict[str, Any]:
     return json.loads(Path(dbt_project.manifest_path).read_text())
 
@@ -170,6 +213,10 @@ def with_row_counts(invocation: DbtCliInvocation, warehouse: WarehouseResource) 
             project=invocation.project,
         )
         for event in events:
+            if isinstance(event, AssetCheckResult) and (event.check_name or "").startswith(
+                SET_ASIDE_TEST
+            ):
+                event = name_set_aside(event, warehouse)
             built = isinstance(event, (Output, AssetMaterialization))
             # a view's count would run its query
             if built and relation.get("schema") and node.get("materialized") != "view":
@@ -213,6 +260,8 @@ def dbt_spacex_models(
         failures = failed_nodes(before)
         if failures:
             lines = describe_failures(failures)
+            if any(SET_ASIDE_TEST in unique_id for unique_id in failures):
+                lines.insert(0, set_aside_text(*_set_aside(warehouse)))
             context.log.error("dbt build failed before the answer's marts:\n" + "\n".join(lines))
             raise Failure(
                 description=f"dbt: {len(lines)} error-severity test(s) or model(s) failed, so "

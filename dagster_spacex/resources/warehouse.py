@@ -114,3 +114,18 @@ class WarehouseResource(ConfigurableResource):
         if not isinstance(value, dt.datetime):
             return None
         return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+    def set_aside(self, schema: str, table: str, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        """How many records the quarantine mart ``schema.table`` holds, and its first ``limit``
+        (NORAD number, name, rule, source key), by NORAD number; (0, []) if it does not exist."""
+        count = self.row_count(schema, table)
+        if not count:
+            return 0, []
+        with connect(load_settings().postgres) as conn:
+            stmt = sql.SQL(
+                "select norad_cat_id, object_name, quarantine_rule, satellite_id from {}.{} "
+                "order by norad_cat_id nulls last, satellite_id limit %s"
+            ).format(sql.Identifier(schema), sql.Identifier(table))
+            rows = conn.execute(stmt, (limit,)).fetchall()
+        keys = ("norad_cat_id", "object_name", "rule", "satellite_id")
+        return count, [dict(zip(keys, row, strict=True)) for row in rows]

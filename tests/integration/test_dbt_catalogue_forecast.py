@@ -16,8 +16,8 @@ import datetime as dt
 import math
 from collections import Counter
 
-import psycopg
 import pytest
+from support.catalogue import load_catalogue
 from support.dates import to_date
 from support.forecast_oracle import VARS, Forecast, Satellite, months_after, survival_curve
 from support.meltano import run_tool
@@ -30,7 +30,6 @@ DAYS_PER_MONTH = 30.4375  # dbt macro days_per_month()
 TARGET = 42_000
 CATALOGUE_RAW = "satcat_raw_catalogue_test"
 CATALOGUE_DBT = "spacex_catalogue_test"
-NUMERIC = {"period", "inclination", "apogee", "perigee"}
 
 
 # --- independent computations from the recorded catalogue ----------------------------------------
@@ -80,32 +79,6 @@ def spacex_versions() -> dict[int, str]:
 # --- the two builds ------------------------------------------------------------------------------
 
 
-def _load_catalogue(settings, records) -> None:
-    """The raw table as target-postgres would type it (dates, bigint key, numerics, text)."""
-    fields = list(records[0])
-    types = {"NORAD_CAT_ID": "bigint primary key", "LAUNCH": "date", "DECAY": "date"}
-    columns = ", ".join(
-        f"{f.lower()} {types.get(f, 'numeric' if f.lower() in NUMERIC else 'text')}" for f in fields
-    )
-    pg = settings.postgres
-    with psycopg.connect(
-        host=pg.host, port=pg.port, user=pg.user, password=pg.password, dbname=pg.database,
-        autocommit=True,
-    ) as conn:  # fmt: skip
-        conn.execute(f"drop schema if exists {CATALOGUE_RAW} cascade")
-        conn.execute(f"create schema {CATALOGUE_RAW}")
-        conn.execute(
-            f"create table {CATALOGUE_RAW}.spacetrack_satcat ({columns}, "
-            "_sdc_batched_at timestamp, _sdc_deleted_at timestamp)"
-        )
-        names = ", ".join(f.lower() for f in fields)
-        with conn.cursor().copy(
-            f"copy {CATALOGUE_RAW}.spacetrack_satcat ({names}, _sdc_batched_at) from stdin"
-        ) as copy:
-            for r in records:
-                copy.write_row([r[f] for f in fields] + ["2025-06-21 06:33:41"])
-
-
 def _dbt_build(settings, tmp_path, raw_schema: str, dbt_schema: str) -> None:
     run_tool(
         # the unit tests need no data: test_dbt_unit_tests.py runs them once
@@ -126,7 +99,7 @@ def _dbt_build(settings, tmp_path, raw_schema: str, dbt_schema: str) -> None:
 
 @pytest.fixture(scope="module")
 def catalogue_marts(loaded, records, tmp_path_factory) -> str:
-    _load_catalogue(loaded, records)
+    load_catalogue(loaded, records, CATALOGUE_RAW)
     _dbt_build(loaded, tmp_path_factory.mktemp("dbt_catalogue"), CATALOGUE_RAW, CATALOGUE_DBT)
     return f"{CATALOGUE_DBT}_marts"
 

@@ -664,3 +664,17 @@ def test_chart_path_must_be_png_svg_or_html(tmp_path, name):
     with pytest.raises(ValueError, match="must end in .png, .svg or .html"):
         write_chart(catalogue_answer(), tmp_path / name)
     assert not (tmp_path / name).exists()
+
+
+def test_records_set_aside_are_said_in_text_json_and_chart():
+    """Issue 20: N catalogue records set aside (see the quarantine mart), when N > 0."""
+    answer = catalogue_answer()
+    answer.satellites_set_aside = 3
+    answer.quarantine_table = "spacex_marts.starlink_quarantine"
+    note = "3 catalogue record(s) set aside as unusable (see spacex_marts.starlink_quarantine)"
+    assert f"NOTE: {note}: in no count here." in render_text(answer)
+    assert to_json(answer)["satellites_set_aside"] == 3
+    assert note in to_json(answer)["set_aside_note"]
+    assert note in chart_bytes(answer, "svg").decode()
+    clean = catalogue_answer()
+    assert "set aside" not in render_text(clean) and to_json(clean)["set_aside_note"] is None

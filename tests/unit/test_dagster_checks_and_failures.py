@@ -188,3 +188,39 @@ def test_the_answer_names_the_failed_error_checks_of_its_own_marts_in_this_run()
     )
     assert failed_mart_checks(context) == [f"{mart}:unique_scenario"]  # type: ignore[arg-type]
     assert asked == {"run_id": "this-run", "of_type": DagsterEventType.ASSET_CHECK_EVALUATION}
+
+
+def test_the_set_aside_check_names_the_records_it_counts():
+    """dbt counts the quarantined records; the check adds which (NORAD number, name, rule)."""
+    from dagster import AssetCheckResult
+
+    from dagster_spacex.assets.transform import QUARANTINE_MART, name_set_aside, set_aside_text
+
+    rows = [
+        {"norad_cat_id": 44713, "object_name": "STARLINK-1007", "rule": "decay_before_launch",
+         "satellite_id": "44713"},
+        {"norad_cat_id": None, "object_name": None, "rule": "missing_launch", "satellite_id": "S9"},
+    ]  # fmt: skip
+
+    class Warehouse:
+        def set_aside(self, schema: str, table: str, limit: int):
+            assert table == QUARANTINE_MART and schema.endswith("_marts")
+            return 12, rows
+
+    check = AssetCheckResult(
+        passed=False,
+        asset_key=AssetKey(["marts", QUARANTINE_MART]),
+        check_name="set_aside_records_starlink_quarantine",
+        severity=AssetCheckSeverity.WARN,
+        metadata={"dagster_dbt/failed_row_count": 12},
+    )
+    named = name_set_aside(check, Warehouse())  # type: ignore[arg-type]
+    assert named.description == (
+        "12 satellite record(s) set aside (starlink_quarantine): NORAD 44713 STARLINK-1007 "
+        "(decay_before_launch), NORAD S9 (missing_launch), and 10 more"
+    )
+    assert named.metadata["set_aside_count"].value == 12
+    assert named.metadata["set_aside_norad_cat_ids"].value == "44713, S9"
+    assert named.metadata["dagster_dbt/failed_row_count"].value == 12  # dbt's own kept
+    assert (named.passed, named.severity) == (False, AssetCheckSeverity.WARN)
+    assert set_aside_text(0, []) == "no satellite record set aside (starlink_quarantine is empty)"

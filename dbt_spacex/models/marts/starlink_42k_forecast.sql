@@ -44,6 +44,13 @@ skill as (
 
 ),
 
+set_aside as (
+
+    -- records of the satellite source in use that the answer could not use (starlink_quarantine)
+    select count(*)::integer as satellites_set_aside from {{ ref('starlink_quarantine') }}
+
+),
+
 backtest_cutoffs as (
 
     select count(distinct cutoff_date) as backtest_cutoffs
@@ -112,6 +119,7 @@ select
     as_of_fleet.cumulative_satellites_decayed::integer                              as satellites_decayed,
     as_of_fleet.satellites_in_orbit::integer                                        as satellites_in_orbit,
     inputs.satellites_in_orbit::integer                                             as in_orbit_at_start,
+    set_aside.satellites_set_aside,
     start.target_in_orbit,
     start.authorised_in_orbit,
     inputs.cadence_model,
@@ -147,5 +155,6 @@ inner join inputs on inputs.configuration = start.configuration
 inner join at_firsts on at_firsts.scenario = start.scenario
 left join twelve_months on twelve_months.scenario = start.scenario
 cross join as_of_fleet
+cross join set_aside
 cross join backtest_cutoffs
 left join skill on skill.configuration = start.configuration

@@ -28,7 +28,16 @@ with api as (
 
 catalogue as (
 
-    select * from {{ ref('int_starlink__catalogue_satellites') }}
+    -- the catalogue's usable records: those set aside (starlink_quarantine) have no dates to compare
+    select catalogue.*
+    from {{ ref('int_starlink__catalogue_satellites') }} as catalogue
+    where not exists (
+        select 1
+        from {{ ref('int_starlink__satellite_records') }} as records
+        where records.quarantine_rule is not null
+            and records.satellite_source = catalogue.catalogue_source
+            and records.norad_cat_id = catalogue.norad_cat_id
+    )
 
 ),
 
