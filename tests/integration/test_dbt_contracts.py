@@ -83,6 +83,7 @@ def test_every_mart_has_a_primary_key_and_typed_not_null_columns(built, query):
         "starlink_forecast_backtest": ["backtest_id"],
         "starlink_forecast_skill": ["skill_id"],
         "starlink_source_reconciliation": ["norad_cat_id"],
+        "starlink_quarantine": ["quarantine_id"],
         "starlink_data_provenance": ["source"],
         "starlink_what_it_takes": ["launch_class", "target_year"],
     }
