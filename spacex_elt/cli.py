@@ -82,6 +82,20 @@ def _answer(args: argparse.Namespace) -> str:
     return render_answer(args.format, chart=args.chart)
 
 
+def _check(_: argparse.Namespace) -> str:
+    from spacex_elt.check import check_sources
+
+    results = check_sources()
+    text = "\n".join(result.line() for result in results)
+    if not all(result.ok for result in results):
+        raise SourceUnreachable(text)
+    return text
+
+
+class SourceUnreachable(LookupError):
+    """A source's connection test failed (``spacex check``)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spacex", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('spacex-elt')}")
@@ -129,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     job.set_defaults(func=_run)
 
+    check = sub.add_parser(
+        "check",
+        help="test that every source can be read with these settings (meltano test of each tap)",
+    )
+    check.set_defaults(func=_check)
+
     answer = sub.add_parser("answer", help="print when 42,000 Starlink satellites will be in orbit")
     answer.add_argument(
         "--format",
@@ -145,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         output = args.func(args)
+    except SourceUnreachable as err:
+        print(err)
+        return 1
     except (
         SettingsError,  # a bad environment variable
         postgres.PostgresError,  # the warehouse cannot be started or reached

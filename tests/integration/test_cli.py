@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import httpx
@@ -42,3 +43,31 @@ def test_env_prints_shell_exports_and_exec_passes_them(monkeypatch):
         check=True,
     ).stdout.split()
     assert seen[1] == "false" and seen[0].isdigit()
+
+
+def test_meltano_test_checks_each_tap_against_the_mirror(built):
+    """`meltano test --all` in dev: each tap's connection test (one record of every stream) passes
+    against the session's mirror (and dbt's tests on the built warehouse)."""
+    from support.meltano import run_meltano
+
+    done = run_meltano(built, "test", "--all")
+    out = done.stdout + done.stderr
+    for tap in ("tap-spacex", "tap-satcat"):
+        assert re.search(rf"{tap}:test\.+ success", out), tap
+    assert "0 test(s) failed" in out
+
+
+def test_spacex_check_says_per_source_what_is_reachable(loaded, monkeypatch, free_port, capsys):
+    assert cli.main(["check"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"SpaceX API at {loaded.api_url}: reachable",
+        f"Space-Track.org satellite catalogue at {loaded.catalogue.spacetrack_url} (account "
+        f"{loaded.catalogue.identity}): reachable",
+    ]
+    # nothing listens on that port (loopback only): the API line says why, the exit code is 1
+    monkeypatch.setenv("SPACEX_API_URL", f"http://127.0.0.1:{free_port()}/v4")
+    assert cli.main(["check"]) == 1
+    api, catalogue = capsys.readouterr().out.splitlines()
+    assert "NOT reachable: " in api and "connection error" in api
+    assert catalogue.endswith("reachable") and "NOT" not in catalogue

@@ -50,3 +50,19 @@ def test_a_closed_embedded_server_suggests_spacex_db_start(monkeypatch):
     settings = load_settings({}).postgres
     with pytest.raises(postgres.PostgresError, match="`spacex db start`"):
         postgres.connect(settings)
+
+
+def test_check_names_each_source_by_the_settings():
+    """Which source `spacex check` tests, and the cause it prints, without running anything."""
+    from spacex_elt.check import _last_error, sources
+    from spacex_elt.settings import load_settings
+
+    dev = sources(load_settings({"SPACEX_MIRROR_PORT": "18000"}))
+    assert dev["tap-spacex"] == "SpaceX API at http://127.0.0.1:18000/v4"
+    assert dev["tap-satcat"].startswith(
+        "Space-Track.org satellite catalogue at http://127.0.0.1:18000"
+    )
+    prod = sources(load_settings({"SPACEX_MELTANO_ENVIRONMENT": "prod"}))
+    assert prod["tap-satcat"] == "CelesTrak satellite catalogue at https://celestrak.org"
+    log = '{"event": "Beginning sync"}\n{"event": "RetriesExhaustedError: stream x failed"}\n'
+    assert _last_error(log + '{"event": "exit"}') == "RetriesExhaustedError: stream x failed"
