@@ -159,6 +159,9 @@ def meltano_extract_load(
     result = meltano.run(
         context.log,
         [block for el in pairs for block in el.blocks],
+        # one id finds the run in both Dagster and Meltano's run records (`meltano state`, its
+        # system database): Meltano's run id is not unique per run, so a retry may share it
+        run_id=context.run.run_id,
         select={
             el.extractor: sorted(selected[el.raw_source])
             for el in pairs

@@ -198,13 +198,15 @@ class MeltanoResource(ConfigurableResource):
         blocks: Sequence[str],
         streams: Iterable[str] | None = None,
         select: Mapping[str, Iterable[str]] | None = None,
+        run_id: str | None = None,
     ) -> MeltanoRunResult:
         """``meltano run <blocks>``, limited to some streams (Meltano's select) when given.
 
         ``select`` maps extractors to their streams; ``streams`` is the same for the first
-        block, the extractor of an extract-load pair.
+        block, the extractor of an extract-load pair. ``run_id`` is Meltano's ``--run-id`` (a
+        UUID; the Dagster run's, so one id finds the run in both), else a new one.
         """
-        run_id = str(uuid.uuid4())
+        run_id = str(uuid.UUID(run_id)) if run_id else str(uuid.uuid4())
         env = {**subprocess_env(), **self.extra_env}
         chosen = dict(select or {})
         if streams is not None:

@@ -113,6 +113,8 @@ def test_materializing_everything_loads_the_snapshot(materialized, query):
     }
     starlink = materializations[AssetKey(["spacex_raw", "starlink"])].metadata
     assert starlink["rows_loaded"].value == expected["starlink"]
+    # one id finds the run in Dagster and in Meltano: Meltano's --run-id is the Dagster run id
+    assert starlink["meltano_run_id"].value == materialized.run_id
     # Dagster's standard table metadata, shown natively by the UI
     assert starlink["dagster/row_count"].value == expected["starlink"]
     assert starlink["dagster/table_name"].value == "spacex_raw.starlink"
