@@ -28,7 +28,7 @@ help:
 	@echo "make answer     print the answer from the current marts"
 	@echo "make docs       the dbt docs site as one file: dbt_spacex/target/static_index.html"
 	@echo "make benchmark  measure speed and memory (scripts/benchmark.py)"
-	@echo "make lint       ruff (lint + format) and mypy"
+	@echo "make lint       ruff (lint + format), mypy and sqlfluff (the dbt SQL)"
 	@echo "make stop       stop PostgreSQL and the mirror;  make clean  remove all local state"
 
 PACKAGES := spacex_tap satcat_tap api_mirror
@@ -93,6 +93,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/sqlfluff lint dbt_spacex/models dbt_spacex/tests
 
 stop:
 	-test -x $(SPACEX) && $(SPACEX) mirror stop

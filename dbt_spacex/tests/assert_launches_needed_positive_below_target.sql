@@ -3,7 +3,13 @@
 -- positive launch count, lies after the forecast start and costs at least the no-loss bound
 -- (losses only add launches); a date not reached has no launch count. The P90 fleet gets there no
 -- later than the P50 one, and the P50 one no later than the P10 one.
-select *
+select
+    scenario,
+    in_orbit_at_start,
+    launches_needed_without_losses,
+    target_date_early, launches_to_target_early,
+    target_date_p50, launches_to_target_p50,
+    target_date_late, launches_to_target_late
 from {{ ref('starlink_42k_forecast') }}
 where
     (is_headline and in_orbit_at_start < target_in_orbit

@@ -256,7 +256,7 @@ def test_ci_lints_before_it_tests():
 
 
 def test_pre_commit_runs_the_lint_target_locally():
-    """The hooks are `make lint`'s three commands, from .venv: local, so nothing is downloaded."""
+    """The hooks are `make lint`'s commands, from .venv: local, so nothing is downloaded."""
     makefile = (PROJECT_ROOT / "Makefile").read_text()
     lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
     make_lint = [line.strip().replace("$(BIN)/", ".venv/bin/") for line in lint.splitlines()[1:]]
@@ -265,11 +265,11 @@ def test_pre_commit_runs_the_lint_target_locally():
     hooks = repo["hooks"]
     assert all(hook["language"] == "system" for hook in hooks)
     # ruff is given the staged files (--force-exclude keeps [tool.ruff] extend-exclude);
-    # mypy checks its configured files, as `make lint` runs it.
+    # mypy and sqlfluff check their configured files, as `make lint` runs them.
     entries = [
         hook["entry"].replace(" --force-exclude", "")
         + (" ." if hook.get("pass_filenames", True) else "")
         for hook in hooks
     ]
     assert entries == make_lint
-    assert [hook.get("pass_filenames", True) for hook in hooks] == [True, True, False]
+    assert [hook.get("pass_filenames", True) for hook in hooks] == [True, True, False, False]

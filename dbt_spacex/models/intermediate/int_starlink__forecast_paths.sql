@@ -74,6 +74,13 @@ steps as (
 
 ),
 
+runs as (
+
+    -- each cutoff's path length (the same for every configuration)
+    select distinct cutoff_date, path_months from inputs
+
+),
+
 fleet_ages as (
 
     -- the satellites in orbit at each cutoff, by age in completed months
@@ -82,7 +89,7 @@ fleet_ages as (
         floor((cutoffs.cutoff_date - satellites.orbit_entry_date) / {{ days_per_month() }})::integer
                                                                             as age_months,
         count(*)                                                            as satellites
-    from (select distinct cutoff_date from inputs) as cutoffs
+    from runs as cutoffs
     inner join {{ ref('int_starlink__satellites') }} as satellites
         on satellites.orbit_entry_date <= cutoffs.cutoff_date
         and (satellites.decay_date is null or satellites.decay_date > cutoffs.cutoff_date)
@@ -98,7 +105,7 @@ survivors as (
         k.month_index,
         sum(fleet_ages.satellites * at_end.survival / nullif(at_start.survival, 0)) as survivors
     from fleet_ages
-    inner join (select distinct cutoff_date, path_months from inputs) as runs
+    inner join runs
         on runs.cutoff_date = fleet_ages.cutoff_date
     cross join lateral generate_series(0, runs.path_months) as k (month_index)
     inner join curve as at_start

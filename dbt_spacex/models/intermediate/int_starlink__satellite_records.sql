@@ -61,7 +61,7 @@ from_api as (
         satellites.launch_id                                    as spacex_launch_id,
         -- the launch id while the API does not know the launch (a dangling link only warns)
         coalesce(launches.launch_name, satellites.launch_id)    as launch_name,
-        launches.launch_date                                    as launch_date,
+        launches.launch_date,
         satellites.launch_date                                  as spacetrack_launch_date,
         -- the date the satellite counts as launched: the launch's own date, else Space-Track's
         coalesce(launches.launch_date, satellites.launch_date)  as orbit_entry_date,
@@ -128,7 +128,8 @@ select
         when launch_id is null then 'missing_launch'
         when orbit_entry_date is null then 'missing_launch_date'
         when decay_date < orbit_entry_date then 'decay_before_launch'
-        when is_decayed is distinct from (decay_date is not null) then 'decay_flag_disagrees'
+        -- (a missing flag disagrees too: the date says one thing, the flag nothing)
+        when is_decayed is null or is_decayed <> (decay_date is not null) then 'decay_flag_disagrees'
     end                                                         as quarantine_rule,
     {{ transformation_updated_at() }}                           as transformation_updated_at
 from records

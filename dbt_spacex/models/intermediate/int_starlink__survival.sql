@@ -22,6 +22,8 @@
 -- Versions in var starlink_decay_excluded_versions (test batches de-orbited on purpose) are left out.
 {%- set excluded = var('starlink_decay_excluded_versions', []) %}
 {%- set max_age = var('starlink_survival_max_age_months') %}
+{%- set excluded_sql = [] %}
+{%- for v in excluded %}{% do excluded_sql.append("'" ~ v ~ "'") %}{% endfor %}
 
 with cutoffs as (
 
@@ -35,7 +37,7 @@ satellites as (
     from {{ ref('int_starlink__satellites') }}
     where orbit_entry_date is not null
     {%- if excluded | length > 0 %}
-        and coalesce(version, '') not in ({% for v in excluded %}'{{ v }}'{% if not loop.last %}, {% endif %}{% endfor %})
+        and coalesce(version, '') not in ({{ excluded_sql | join(', ') }})
     {%- endif %}
 
 ),

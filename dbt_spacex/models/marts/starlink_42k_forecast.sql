@@ -110,7 +110,8 @@ select
             || 'satellites per launch of the trailing {{ var("starlink_recent_window_months") }} months, '
             || 'losses by age (Kaplan-Meier with a Weibull tail).'
         else 'from {{ var("starlink_starship_from_month") }} every launch carries '
-            || '{{ var("starlink_starship_satellites_per_launch") }} satellites (Starship-class), at the headline''s cadence.'
+            || '{{ var("starlink_starship_satellites_per_launch") }} satellites (Starship-class), '
+            || 'at the headline''s cadence.'
     end                                                                             as scenario_description,
     start.as_of_date,
     start.forecast_start_date,
@@ -148,7 +149,8 @@ select
     '{{ var("starlink_headline_horizons_months") | join(" and ") }}'::text         as skill_horizons_months,
     skill.skill_score,
     backtest_cutoffs.backtest_cutoffs::integer                                      as backtest_cutoffs,
-    skill.cutoffs_at_longest_headline_horizon::integer                              as cutoffs_at_longest_headline_horizon,
+    -- (one line: the name is longer than the alignment column)
+    skill.cutoffs_at_longest_headline_horizon::integer as cutoffs_at_longest_headline_horizon,
     {{ transformation_updated_at() }}                                               as transformation_updated_at
 from start
 inner join inputs on inputs.configuration = start.configuration

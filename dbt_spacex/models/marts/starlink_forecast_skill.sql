@@ -53,7 +53,7 @@ ranked as (
         row_number() over (
             -- a configuration scored on fewer of the headline horizons ranks after those on all
             order by coalesce(scored.horizons_scored, 0) desc, scored.skill_score asc nulls last,
-                configurations.configuration
+                configurations.configuration asc
         )                                                               as skill_rank
     from {{ ref('int_starlink__forecast_configurations') }} as configurations
     left join scored on scored.configuration = configurations.configuration

@@ -51,7 +51,9 @@ monthly_trailing as (
     from monthly
     window
         {%- for n in windows %}
-        trailing_{{ n }} as (order by period_start rows between {{ n - 1 }} preceding and current row){{ ',' if not loop.last }}
+        trailing_{{ n }} as (
+            order by period_start rows between {{ n - 1 }} preceding and current row
+        ){{ ',' if not loop.last }}
         {%- endfor %}
 
 ),

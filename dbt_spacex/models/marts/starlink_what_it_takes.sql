@@ -1,6 +1,7 @@
 -- What it would take to have var starlink_target_in_orbit satellites in orbit by the end of each
 -- year in var starlink_what_it_takes_target_years, with the losses by age measured at the forecast
--- start (int_starlink__as_of_date.forecast_start_date; int_starlink__survival): one row per (target year, launch class).
+-- start (int_starlink__as_of_date.forecast_start_date; int_starlink__survival): one row per
+-- (target year, launch class).
 --
 -- Month by month from the as-of date, with M months to the end of the target year and a constant
 -- L launches a month of p satellites each:

@@ -51,7 +51,7 @@ deduplicated as (
     select distinct on (norad_cat_id) *
     from renamed
     where norad_cat_id is not null
-    order by norad_cat_id, is_current desc, loaded_at desc nulls last
+    order by norad_cat_id asc, is_current desc, loaded_at desc nulls last
 
 )
 
