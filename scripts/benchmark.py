@@ -30,6 +30,11 @@ both
 floor    dbt     `dbt build` alone on the loaded raw tables (both sources')
 product  job     `meltano run spacex_elt` (both ELs + dbt build), compared with the sum of the
                  floors: fetch + COPY of both sources + dbt
+floor    SQL     every model's compiled SQL once, in DAG order, no tests, no dbt
+product  Dagster the same job as `spacex run` runs it (`dagster job execute`), each step's own
+                 time and what the run spends outside them; then again with nothing changed
+         load    the code location's import in a fresh interpreter
+                 (scripts/benchmark_orchestration.py)
 
 It prints a table with the product/floor ratios and writes everything, with machine info, to
 ``docs/benchmark_results.json`` (or ``--output``). A step that fails (e.g. dbt while
@@ -65,6 +70,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import benchmark_orchestration as orchestration
 import psutil
 
 from api_mirror import process as mirror_process
@@ -358,6 +364,11 @@ def report_step(name: str, step: dict[str, Any]) -> None:
     if "exit_code" in step:
         line += f"  exit {step['exit_code']}"
     print(line, flush=True)
+    for step_name, seconds in step.get("steps", {}).items():
+        print(f"      {step_name:<30} {seconds:8.2f}s", flush=True)
+    if "outside_steps_seconds" in step:
+        outside = step["outside_steps_seconds"]
+        print(f"      {'(outside the steps)':<30} {outside:8.2f}s", flush=True)
 
 
 def run_scale(
@@ -468,6 +479,7 @@ def run_scale(
         ):
             if args is None:  # dbt build alone, on what the two ELs loaded
                 out[name] = measure([str(BIN / "dbt"), "build"], env=env, cwd=DBT_PROJECT_DIR)
+                out[name]["slowest_nodes"] = orchestration.slowest_nodes(work / "dbt_target")
             else:
                 out[name] = measure(meltano + args, env=env, cwd=MELTANO_DIR)
             if counted and ok(out[name]):
@@ -476,6 +488,15 @@ def run_scale(
                         f"select count(*) from {counted}"
                     ).fetchone()[0]
             report_step(name, out[name])
+        # The same job through Dagster, its no-op rerun, the SQL floor and the code location's load
+        out["dagster_job"] = orchestration.dagster_job(measure, env, work)
+        report_step("dagster job", out["dagster_job"])
+        out["noop_dagster_job"] = orchestration.dagster_job(measure, env, work)
+        report_step("no-op dagster job", out["noop_dagster_job"])
+        out["floor_sql"] = orchestration.floor_sql(pg, env, work, DBT_PROJECT_DIR)
+        report_step("floor: SQL", out["floor_sql"])
+        out["code_location"] = orchestration.code_location_load(env)
+        report_step("code location load", out["code_location"])
     finally:
         mirror.stop()
         for value in out.values():  # keep logs short: only failures' tails
@@ -539,6 +560,21 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
                     ),
                 ),
                 "noop_vs_el": ratio(r.get("noop_el"), r.get("el")),
+                "dagster_vs_meltano_job": ratio(r.get("dagster_job"), r.get("job")),
+                "dbt_vs_sql_floor": ratio(r.get("floor_dbt"), r.get("floor_sql")),
+                # `spacex run` against what its work costs: both fetches and COPYs, the models' SQL
+                "dagster_job_vs_floors": ratio(
+                    r.get("dagster_job"),
+                    floors_sum(
+                        r,
+                        "floor_fetch",
+                        "floor_copy",
+                        SATCAT + "floor_fetch",
+                        SATCAT + "floor_copy",
+                        "floor_sql",
+                    ),
+                ),
+                "noop_vs_dagster_job": ratio(r.get("noop_dagster_job"), r.get("dagster_job")),
             }
         )
     by_scale = {r["scale"]: r for r in results}
@@ -577,6 +613,10 @@ def print_table(results: list[dict[str, Any]], summary: dict[str, Any]) -> None:
         (SATCAT + "el", "cat. EL (meltano)"),
         ("floor_dbt", "floor: dbt build"),
         ("job", "full job (2 EL+dbt)"),
+        ("floor_sql", "floor: models' SQL"),
+        ("dagster_job", "Dagster job"),
+        ("noop_dagster_job", "no-op Dagster job"),
+        ("code_location", "code location load"),
     ]
     head = f"{'step':<22}" + "".join(f"{'x' + str(r['scale']):>24}" for r in results)
     print("\n" + head)
@@ -605,7 +645,10 @@ def print_table(results: list[dict[str, Any]], summary: dict[str, Any]) -> None:
             "EL/(fetch+COPY) {el_vs_fetch_plus_copy}  no-op/EL {noop_vs_el}\n"
             "       catalogue: tap/fetch {satcat_tap_vs_fetch}  "
             "loader/COPY {satcat_loader_vs_copy}  EL/(fetch+COPY) {satcat_el_vs_fetch_plus_copy}\n"
-            "       job/(fetch+COPY of both + dbt) {job_vs_floors}".format(**row)
+            "       job/(fetch+COPY of both + dbt) {job_vs_floors}\n"
+            "       Dagster job/Meltano job {dagster_vs_meltano_job}  dbt build/SQL floor "
+            "{dbt_vs_sql_floor}  Dagster job/(fetch+COPY of both + SQL floor) "
+            "{dagster_job_vs_floors}  no-op/Dagster job {noop_vs_dagster_job}".format(**row)
         )
     print("\nslowest tap streams (records/s):")
     for r in results:

@@ -36,7 +36,6 @@ from spacex_elt.answer import (
     to_json,
     what_it_takes_markdown,
 )
-from spacex_elt.chart import chart_bytes
 from spacex_elt.settings import LOCAL_STATE_DIR
 
 __all__ = ["ANSWER_MARTS", "starlink_42k_answer"]
@@ -57,6 +56,9 @@ __all__ = ["ANSWER_MARTS", "starlink_42k_answer"]
 def starlink_42k_answer(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
     failed = failed_mart_checks(context)
     answer = load_answer()
+    # matplotlib is imported by the step that draws, not by every process loading the code location
+    from spacex_elt.chart import chart_bytes
+
     png = chart_bytes(answer, "png")
     chart_path = LOCAL_STATE_DIR / "answer" / "starlink_42k.png"
     chart_path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ read: the old one stays, unchanged.
 
 from __future__ import annotations
 
+from support.dbt_yaml import enforced, mart_models
 from support.meltano import output_of, run_tool
 
 from spacex_elt.settings import DBT_PROJECT_DIR
@@ -98,3 +99,32 @@ def test_every_mart_has_a_primary_key_and_typed_not_null_columns(built, query):
     }
     assert {"scenario", "satellites_in_orbit", "in_orbit_at_start", "is_headline"} <= not_null
     assert "target_date_p50" not in not_null  # null when the P50 fleet never reaches the target
+
+
+def test_postgres_holds_every_constraint_the_marts_declare(built, query):
+    """What lets the marts go without not_null / unique data tests (tests/unit/
+    test_dbt_test_economy.py): each declared not-null column is NOT NULL in PostgreSQL, and each
+    declared primary key or unique column set is a constraint there."""
+    marts = f"{built.dbt_schema}_marts"
+    nullable = set(
+        query(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = %s and is_nullable = 'YES'",
+            (marts,),
+        )
+    )
+    keys: dict[str, set[frozenset[str]]] = {}
+    for table, columns in query(
+        "select conrelid::regclass::text, array_agg(attname::text) "
+        "from pg_constraint join pg_attribute on attrelid = conrelid and attnum = any(conkey) "
+        "where contype in ('p', 'u') and connamespace = %s::regnamespace group by oid, conrelid",
+        (marts,),
+    ):
+        keys.setdefault(table.split(".")[-1], set()).add(frozenset(columns))
+    models = list(mart_models())
+    assert len(models) >= 10
+    for model in models:
+        not_null, _, combinations = enforced(model)
+        name = model["name"]
+        assert not {(name, column) for column in not_null} & nullable, name
+        assert {frozenset(c) for c in combinations} <= keys.get(name, set()), name

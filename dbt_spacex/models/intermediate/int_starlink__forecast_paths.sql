@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}  {#- the backtest, the skill, the band and tests read it #}
-
 -- The fleet model, month by month: one row per (cutoff date, configuration, scenario,
 -- month_index 0 .. path_months). Step k is starlink_months_after(cutoff, k); month_index 0 is the
 -- fleet at the cutoff. Backtest cutoffs run only to the longest backtest horizon; the forecast

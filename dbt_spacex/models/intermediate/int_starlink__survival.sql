@@ -1,5 +1,3 @@
-{{ config(materialized="table") }}  {#- read by several models and tests: computed once #}
-
 -- Survival of a Starlink satellite by age, as known at each cutoff date: one row per (cutoff date,
 -- age in completed months since orbit entry, 0 .. var starlink_survival_max_age_months).
 --
