@@ -113,14 +113,11 @@ def floor_sql(pg: Any, env: dict, work: Path, dbt_dir: Path) -> dict[str, Any]:
     started = time.perf_counter()
     with postgres.connect(pg, autocommit=True) as conn:
         for node in models:
-            relation = f'"{node["schema"]}"."{node["alias"]}"'
-            sql = node["compiled_code"]
-            if node["config"]["materialized"] == "view":
-                conn.execute(f"create or replace view {relation}__floor as {sql}")
-                conn.execute(f"drop view {relation}__floor")
-            else:
-                conn.execute(f"create table {relation}__floor as {sql}")
-                conn.execute(f"drop table {relation}__floor")
+            # beside the model's own relation, which its readers keep reading
+            relation = f'"{node["schema"]}"."{node["alias"]}__floor"'
+            kind = "view" if node["config"]["materialized"] == "view" else "table"
+            conn.execute(f"create {kind} {relation} as {node['compiled_code']}")
+            conn.execute(f"drop {kind} {relation}")
     return {"seconds": round(time.perf_counter() - started, 3), "models": len(models)}
 
 

@@ -1,7 +1,8 @@
 """dbt's unit tests (given rows -> expected rows) run in CI, not in production builds.
 
-`make test` runs them here (and through the `built` fixture's `dbt build`); the scheduled Dagster
-build leaves them out (`--exclude-resource-type unit_test`, dagster_spacex.assets.transform).
+`make test` runs them here, once; the production builds leave them out: the Dagster job's
+(`--exclude-resource-type unit_test`, dagster_spacex.assets.transform) and the Meltano job's
+(`dbt-postgres:build` in meltano.yml), which the `built` fixture runs.
 """
 
 from __future__ import annotations

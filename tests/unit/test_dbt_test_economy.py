@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
 from support.dbt_yaml import enforced, mart_models
+
+from spacex_elt.settings import PROJECT_ROOT
 
 
 def _test_name(test: Any) -> str:
@@ -43,3 +46,12 @@ def test_no_mart_test_repeats_a_constraint_of_its_contract():
                 if columns in combinations:
                     repeated.append(f"{model['name']}: unique {sorted(columns)}")
     assert repeated == []
+
+
+def test_the_meltano_jobs_dbt_build_leaves_the_unit_tests_out_as_dagsters_does():
+    """Unit tests run once, in CI (tests/integration/test_dbt_unit_tests.py), not per build."""
+    from dagster_spacex.assets.transform import NO_UNIT_TESTS
+
+    project = yaml.safe_load((PROJECT_ROOT / "meltano_project" / "meltano.yml").read_text())
+    (dbt,) = [u for u in project["plugins"]["utilities"] if u["name"] == "dbt-postgres"]
+    assert dbt["commands"]["build"]["args"].split() == ["build", *NO_UNIT_TESTS]
