@@ -81,6 +81,11 @@ def test_the_job_matches_meltano_yml(tmp_path):
         check_meltano_job_matches(tmp_path)
 
 
+def test_the_job_runs_its_steps_in_one_process():
+    """No step pays a new process and the code location's import again (README, "Benchmark")."""
+    assert defs.resolve_job_def("spacex_elt").executor_def.name == "in_process"
+
+
 def test_daily_schedule_requests_the_job():
     schedule = defs.resolve_schedule_def("daily_spacex_elt")
     # after 17:00 UTC, when Space-Track allows the day's SATCAT query
