@@ -18,10 +18,10 @@ from typing import Any
 import httpx
 import pytest
 from jsonschema import Draft7Validator, FormatChecker
-from support.mirror import fast_tap_config
 
 from api_mirror import MirrorServer
 from api_mirror.spacex.snapshot import RECORDING, RECORDING_DATE, record_counts
+from api_mirror.testing import fast_tap_config
 from tap_common.http import ServedRecording
 from tap_spacex.client import PAGE_SORT, RetriesExhaustedError
 from tap_spacex.provenance import SOURCE
