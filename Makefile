@@ -31,15 +31,17 @@ help:
 	@echo "make lint       ruff (lint + format), mypy and sqlfluff (the dbt SQL)"
 	@echo "make stop       stop PostgreSQL and the mirror;  make clean  remove all local state"
 
-PACKAGES := spacex_tap satcat_tap api_mirror
+# The project's own distributions, each with its `test` extra (what its own tests need);
+# tap_common first: both taps depend on it.
+PACKAGES := tap_common spacex_tap satcat_tap api_mirror
 $(STAMP): pyproject.toml constraints.txt $(PACKAGES:%=%/pyproject.toml)
 	@$(PYTHON) -c 'import sys; v=sys.version_info[:2]; sys.exit(0 if (3,10)<=v<=(3,13) else f"Python 3.10-3.13 needed, {sys.version.split()[0]} found (set PYTHON=python3.x)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt $(PACKAGES:%=-e ./%) -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt $(foreach p,$(PACKAGES),-e './$(p)[test]') -e '.[dev]'
 	touch $@
 
-$(PLUGINS): $(STAMP) meltano_project/meltano.yml spacex_tap/pyproject.toml satcat_tap/pyproject.toml meltano_project/plugins/target-postgres-spacex/pyproject.toml
+$(PLUGINS): $(STAMP) meltano_project/meltano.yml tap_common/pyproject.toml spacex_tap/pyproject.toml satcat_tap/pyproject.toml meltano_project/plugins/target-postgres-spacex/pyproject.toml
 	cd meltano_project && $(SPACEX) exec -- $(BIN)/meltano install
 	touch $@
 
@@ -68,7 +70,7 @@ test: setup
 
 # Every unit suite: tests/unit (which refuses processes and database connections) and the
 # packages' own tests; a package's suite is picked up as soon as its folder exists.
-UNIT_TESTS := tests/unit $(wildcard spacex_tap/tests api_mirror/tests satcat_tap/tests)
+UNIT_TESTS := tests/unit $(wildcard tap_common/tests spacex_tap/tests api_mirror/tests satcat_tap/tests)
 
 test-fast: $(STAMP)
 	$(BIN)/pytest $(UNIT_TESTS)

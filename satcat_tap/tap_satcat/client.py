@@ -1,10 +1,10 @@
-"""HTTP for the SATCAT sources: httpx, retries with backoff, a rate limiter, Space-Track's login.
+"""HTTP for the SATCAT sources: tap-common's retrying client, a rate limiter, Space-Track's login.
 
 Transient failures (429, 5xx, timeouts, connection errors) are retried with exponential backoff
-and full jitter, honouring a 429's ``Retry-After``; anything else that is wrong (other 4xx, a
-body that is not JSON) fails at once with a message naming the stream, the URL, the status and
-the attempts. Space-Track asks for fewer than 30 requests a minute: every Space-Track request
-(logins, queries and their retries) first passes a :class:`RateLimiter`.
+and full jitter, honouring a 429's ``Retry-After`` (:mod:`tap_common.http`); anything else that is
+wrong (other 4xx, a body that is not JSON) fails at once with a message naming the stream, the
+URL, the status and the attempts. Space-Track asks for fewer than 30 requests a minute: every
+Space-Track request (logins, queries and their retries) first passes a :class:`RateLimiter`.
 
 The Space-Track identity and password are sent only in the login form; they are never logged
 and never part of an error message (messages are scrubbed of them as a second guard).
@@ -13,17 +13,16 @@ and never part of an error message (messages are scrubbed of them as a second gu
 from __future__ import annotations
 
 import logging
-import random
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
+from tap_common import errors
+from tap_common.http import RetryingClient
 from tap_satcat import __version__
 
 DEFAULT_USER_AGENT = f"tap-satcat/{__version__}"
@@ -31,63 +30,20 @@ DEFAULT_USER_AGENT = f"tap-satcat/{__version__}"
 #: Settings a failed Space-Track login points at (names only, never values).
 CREDENTIAL_SETTINGS = "spacetrack_identity and spacetrack_password"
 
-#: Response headers of a recorded API saying what it serves (the local api-mirror sends them).
-RECORDING_HEADER = "X-Recording"
-RECORDING_DATE_HEADER = "X-Recording-Date"
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-
-class SatcatError(RuntimeError):
+class SatcatError(errors.TapError):
     """Any failure reading a SATCAT source."""
 
 
-class RetriesExhaustedError(SatcatError):
-    """A transient failure persisted through every attempt."""
-
-
-class BadResponseError(SatcatError):
-    """The source answered, but with something the tap cannot use (4xx, not JSON, wrong shape)."""
+# The shared kinds as this tap's own classes (tap_common.errors): `except SatcatError` catches
+# them, and so does `except tap_common.errors.BadResponseError`.
+RetriesExhaustedError = SatcatError.kind(errors.RetriesExhaustedError)
+BadResponseError = SatcatError.kind(errors.BadResponseError)
+RecordValidationError = SatcatError.kind(errors.RecordValidationError)
 
 
 class LoginError(SatcatError):
     """Space-Track refused the credentials or the session."""
-
-
-def _iso_day(text: str) -> str | None:
-    """``text`` if it is a real ``YYYY-MM-DD`` day, else None."""
-    if not _ISO_DAY.fullmatch(text):
-        return None
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return None
-    return text
-
-
-@dataclass(frozen=True)
-class ServedRecording:
-    """What a server says it serves (the run's ``extract_provenance``); both None from a live
-    source, which sends no recording headers."""
-
-    recording: str | None = None
-    recording_date: str | None = None
-
-    @classmethod
-    def from_headers(cls, headers: Mapping[str, str]) -> ServedRecording:
-        """The recording headers of one response. A date that is not ``YYYY-MM-DD`` counts as
-        absent: an odd header must not fail the run that records it."""
-        recording = (headers.get(RECORDING_HEADER) or "").strip() or None
-        return cls(recording, _iso_day((headers.get(RECORDING_DATE_HEADER) or "").strip()))
-
-
-def _retry_after_seconds(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None  # HTTP-date form: fall back to our own backoff
 
 
 class RateLimiter:
@@ -149,141 +105,12 @@ class RateLimiter:
         return total
 
 
-class HTTPClient:
-    """One ``httpx.Client`` (with its cookie jar) plus the retry policy and an optional limiter.
+class HTTPClient(RetryingClient):
+    """tap-common's retrying client (with its cookie jar; a :class:`RateLimiter` for Space-Track)
+    raising this tap's errors."""
 
-    The numbers have no defaults here: they come from the tap's settings
-    (:func:`tap_satcat.tap.resolved_config`), the only place that knows them.
-    """
-
-    def __init__(
-        self,
-        *,
-        timeout: float,
-        max_retries: int,
-        backoff_base: float,
-        backoff_max: float,
-        user_agent: str = DEFAULT_USER_AGENT,
-        limiter: RateLimiter | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: random.Random | None = None,
-        logger: logging.Logger | None = None,
-    ) -> None:
-        self.max_retries = max(0, int(max_retries))
-        self.backoff_base = float(backoff_base)
-        self.backoff_max = float(backoff_max)
-        self.limiter = limiter
-        self.sleep = sleep
-        self.rng = rng or random.Random()
-        self.logger = logger or logging.getLogger("tap-satcat.client")
-        self.http = httpx.Client(
-            timeout=httpx.Timeout(float(timeout)),
-            headers={"User-Agent": user_agent, "Accept": "application/json"},
-            follow_redirects=True,
-        )
-        #: (method, url, outcome) of every attempt, handy for tests and debugging.
-        self.attempt_log: list[tuple[str, str, str]] = []
-        #: Attempts the latest request took (for messages about its response).
-        self.last_attempts = 0
-        #: What the server said it serves, from its latest successful (2xx/3xx) answer.
-        self.served = ServedRecording()
-
-    def close(self) -> None:
-        self.http.close()
-
-    def backoff_delay(self, attempt: int, response: httpx.Response | None = None) -> float:
-        """Seconds to wait before retry number ``attempt`` (1-based)."""
-        if response is not None and response.status_code == 429:
-            retry_after = _retry_after_seconds(response)
-            if retry_after is not None:
-                return min(retry_after, self.backoff_max)
-        ceiling = min(self.backoff_max, self.backoff_base * (2 ** (attempt - 1)))
-        return self.rng.uniform(0, ceiling)
-
-    def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        stream: str,
-        data: dict[str, str] | None = None,
-        params: dict[str, str] | None = None,
-        allow_statuses: Collection[int] = (),
-        quote_body: bool = True,
-    ) -> httpx.Response:
-        """Send a request with retries and return the response (2xx/3xx or ``allow_statuses``).
-
-        ``quote_body=False`` keeps the response body out of error messages (login answers).
-        """
-        attempts = self.max_retries + 1
-        last_problem = "no attempt made"
-        shown = url if not params else str(httpx.URL(url, params=params))
-        for attempt in range(1, attempts + 1):
-            response: httpx.Response | None = None
-            if self.limiter is not None:
-                self.limiter.acquire()
-            try:
-                response = self.http.request(method, url, data=data, params=params)
-            except httpx.TimeoutException as exc:
-                last_problem = f"timeout ({type(exc).__name__})"
-            except httpx.TransportError as exc:
-                last_problem = f"connection error ({type(exc).__name__}: {exc})"
-            else:
-                status = response.status_code
-                self.last_attempts = attempt
-                if status in allow_statuses:
-                    self.attempt_log.append((method, shown, f"HTTP {status}"))
-                    return response
-                if status == 429 or status >= 500:
-                    last_problem = f"HTTP {status}"
-                elif status >= 400:
-                    self.attempt_log.append((method, shown, f"HTTP {status}"))
-                    detail = f": {response.text[:200]!r}" if quote_body else ""
-                    raise BadResponseError(
-                        f"stream {stream}: {method} {shown} failed with HTTP {status} "
-                        f"after {attempt} attempt(s) (not retried){detail}"
-                    )
-                else:
-                    self.attempt_log.append((method, shown, f"HTTP {status}"))
-                    self.served = ServedRecording.from_headers(response.headers)
-                    return response
-            self.attempt_log.append((method, shown, last_problem))
-            if attempt < attempts:
-                delay = self.backoff_delay(attempt, response)
-                self.logger.warning(
-                    "stream %s: %s %s: %s; retry %d/%d in %.2fs",
-                    stream,
-                    method,
-                    shown,
-                    last_problem,
-                    attempt,
-                    self.max_retries,
-                    delay,
-                )
-                self.sleep(delay)
-        raise RetriesExhaustedError(
-            f"stream {stream}: {method} {shown} failed after {attempts} attempts; "
-            f"last error: {last_problem}"
-        )
-
-    def parse_json(self, response: httpx.Response, *, stream: str) -> Any:
-        """The response's JSON (``None`` for an empty body); a clear error if it is not JSON."""
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError as exc:
-            kind = response.headers.get("Content-Type", "no Content-Type")
-            raise BadResponseError(
-                f"stream {stream}: {response.request.method} {response.request.url} answered "
-                f"HTTP {response.status_code} (attempt {self.last_attempts}, not retried) with a "
-                f"body that is not JSON ({kind}, {len(response.content)} bytes: "
-                f"{response.text[:80]!r}): {exc}"
-            ) from exc
-
-    def get_json(self, url: str, *, stream: str, params: dict[str, str] | None = None) -> Any:
-        response = self.request("GET", url, stream=stream, params=params)
-        return self.parse_json(response, stream=stream)
+    tap_error = SatcatError
+    default_user_agent = DEFAULT_USER_AGENT
 
 
 _LOGIN_FAILED = re.compile(r'"?login"?\s*:\s*"?failed', re.IGNORECASE)

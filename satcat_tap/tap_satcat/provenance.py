@@ -1,92 +1,31 @@
 """Where and when a run's records came from: the ``extract_provenance`` stream.
 
-It syncs after every other stream (the tap orders it last) and emits ONE record: the tap and its
-version, the SATCAT stream that was read (``spacetrack_satcat`` or ``celestrak_satcat``) and its
-base URL, the start and end of the run, the records emitted and what the server said it serves
-(:class:`tap_satcat.client.ServedRecording`: the local api-mirror sends it, the live sites do
-not). A run that emitted no SATCAT record (the daily limit skipped the query, or the source
-answered nothing) emits none here either: it loaded nothing to account for.
-
-The stream is append-only history keyed by a fresh ``extract_id``: it never sends
-``ACTIVATE_VERSION``, which would have the target mark every earlier run's record deleted.
+The stream is tap-common's (:class:`tap_common.streams.ExtractProvenanceStream`: one record per
+run that emitted records, append-only, synced last); this tap says where the records came from:
+``source`` is the SATCAT stream that was read (``spacetrack_satcat`` or ``celestrak_satcat``),
+with its base URL and what its server said it serves. A run that emitted no SATCAT record (the
+daily limit skipped the query, or the source answered nothing) emits none here either.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import cast
 
-from singer_sdk import Stream
-
+from tap_common.streams import ExtractProvenanceStream, Origin
 from tap_satcat import __version__
-from tap_satcat.client import HTTPClient
-from tap_satcat.streams import PROVENANCE_STREAM, STREAM_TYPES, load_schema
-
-if TYPE_CHECKING:
-    from tap_satcat.tap import TapSatcat
+from tap_satcat.streams import STREAM_TYPES, SatcatTap
 
 
-def utc_iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+class SatcatProvenanceStream(ExtractProvenanceStream):
+    """tap-satcat's ``extract_provenance``: the source is the stream that read."""
 
+    tap_version = __version__
+    nothing_read = "no SATCAT records in this run"
 
-def provenance_last(streams: dict[str, Stream]) -> dict[str, Stream]:
-    """``streams`` (in place) with the provenance stream moved to the end: it reports on the
-    others, so it must sync after them (the SDK's ``load_streams`` sorts by name)."""
-    if PROVENANCE_STREAM in streams and next(reversed(streams)) != PROVENANCE_STREAM:
-        streams[PROVENANCE_STREAM] = streams.pop(PROVENANCE_STREAM)
-    return streams
-
-
-class ExtractProvenanceStream(Stream):
-    """One record per run that emitted records: see the module docstring."""
-
-    name = PROVENANCE_STREAM
-    primary_keys = ("extract_id",)
-    replication_key = None
-
-    def __init__(self, tap: TapSatcat) -> None:
-        super().__init__(tap, schema=load_schema(self.name))
-
-    @property
-    def tap(self) -> TapSatcat:
-        return self._tap  # type: ignore[return-value]
-
-    @property
-    def emit_activate_version_messages(self) -> bool:
-        """Never: a new table version would retire every earlier run's record."""
-        return False
-
-    def source(self) -> tuple[str, str, HTTPClient]:
-        """The stream that read (its name), its base URL and the HTTP client it used."""
-        tap = self.tap
+    def origin(self) -> Origin:
+        tap = cast(SatcatTap, self._tap)
         chosen = tap.source_choice.source
         (stream,) = [t.name for t in STREAM_TYPES if t.source == chosen]
         if chosen == "spacetrack":
-            return stream, tap.spacetrack.base_url, tap.spacetrack.http
-        return stream, str(tap.settings["celestrak_url"]).rstrip("/"), tap.celestrak
-
-    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
-        tap = self.tap
-        counts = dict(tap.record_counts)
-        if not any(counts.values()):
-            self.logger.info(
-                "stream %s: no SATCAT records in this run, so no provenance record", self.name
-            )
-            return
-        stream, base_url, http = self.source()
-        started = datetime.fromtimestamp(tap.initialized_at / 1000, tz=timezone.utc)
-        yield {
-            "extract_id": str(uuid.uuid4()),
-            "tap": tap.name,
-            "tap_version": __version__,
-            "source": stream,
-            "base_url": base_url,
-            "started_at": utc_iso(started),
-            "finished_at": utc_iso(datetime.now(timezone.utc)),
-            "record_counts": counts,
-            "recording": http.served.recording,
-            "recording_date": http.served.recording_date,
-        }
+            return Origin(stream, tap.spacetrack.base_url, tap.spacetrack.http.served)
+        return Origin(stream, str(tap.settings["celestrak_url"]).rstrip("/"), tap.celestrak.served)

@@ -7,7 +7,8 @@ lower-cased, and type the values (Space-Track sends every value as a string): in
 typed fails the run naming the stream, the NORAD id and the field. Every record is then validated
 against the stream's schema (compiled fastjsonschema first, jsonschema for the message).
 
-Satellites deleted upstream become soft deletes downstream: the stream that reads stamps its
+Satellites deleted upstream become soft deletes downstream
+(:class:`tap_common.streams.FullTableStream`): the stream that reads stamps its
 records with this run's table version and sends ONE ``ACTIVATE_VERSION`` after its last record,
 so the target marks the rows of older versions with ``_sdc_deleted_at``. A stream that fails,
 gets zero records, or does not read (the other source's; a query skipped by the daily limit)
@@ -16,51 +17,43 @@ sends none and marks nothing.
 
 from __future__ import annotations
 
-import copy
-import json
 import logging
 import math
 import re
-from collections.abc import Callable, Generator, Iterable, Mapping
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, cast
 from urllib.parse import quote
 
-import fastjsonschema
-from jsonschema import Draft7Validator, FormatChecker
-from singer_sdk import Stream
-from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
+from singer_sdk import Tap
 
+from tap_common.streams import PROVENANCE_STREAM, FullTableStream, RunningTap, schema_loader
 from tap_satcat import daily_limit
-from tap_satcat.client import BadResponseError, SatcatError
+from tap_satcat.client import (
+    BadResponseError,
+    HTTPClient,
+    RecordValidationError,
+    SatcatError,
+    SpaceTrackClient,
+)
+from tap_satcat.config import SourceChoice
 
-if TYPE_CHECKING:
-    from tap_satcat.tap import TapSatcat
+__all__ = ["PROVENANCE_STREAM", "RecordValidationError", "STREAM_TYPES", "load_schema"]
 
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 
-#: The stream (and raw table) recording each run's provenance (:mod:`tap_satcat.provenance`);
-#: tap-spacex's has the same name.
-PROVENANCE_STREAM = "extract_provenance"
+#: ``load_schema(name)``: ``schemas/<name>.json`` (``extract_provenance``: tap-common's).
+load_schema = schema_loader(SCHEMAS_DIR)
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})([T ][0-9:.]*(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
-class RecordValidationError(SatcatError):
-    """A record does not fit its stream's schema: the run fails instead of dropping it."""
-
-
 class ValueConversionError(SatcatError):
     """A source value cannot be typed (e.g. ``PERIOD`` is not a number)."""
-
-
-def load_schema(name: str) -> dict[str, Any]:
-    with open(SCHEMAS_DIR / f"{name}.json", encoding="utf-8") as handle:
-        return json.load(handle)
 
 
 # -- typing one value ---------------------------------------------------------------------------
@@ -142,7 +135,26 @@ def kind_of(property_schema: Mapping[str, Any]) -> str:
     return "string"
 
 
-class SatcatStream(Stream):
+class SatcatTap(RunningTap, Protocol):
+    """What the streams need of :class:`tap_satcat.tap.TapSatcat` (named here, not imported,
+    so that the tap, which imports the streams, is not imported by them)."""
+
+    @property
+    def settings(self) -> Mapping[str, Any]: ...
+
+    @property
+    def source_choice(self) -> SourceChoice: ...
+
+    @property
+    def spacetrack(self) -> SpaceTrackClient: ...
+
+    @property
+    def celestrak(self) -> HTTPClient: ...
+
+    def utcnow(self) -> datetime: ...
+
+
+class SatcatStream(FullTableStream):
     """A full-table stream over one SATCAT source, keyed by ``norad_cat_id``."""
 
     #: ``spacetrack`` or ``celestrak``: the ``source`` this stream reads.
@@ -150,9 +162,9 @@ class SatcatStream(Stream):
     #: Whether a blank string is null for string fields too (numbers and dates: always).
     blank_strings_are_null: bool = False
     primary_keys = ("norad_cat_id",)
-    replication_key = None
+    record_validation_error = RecordValidationError
 
-    def __init__(self, tap: TapSatcat) -> None:
+    def __init__(self, tap: Tap) -> None:
         super().__init__(tap, schema=load_schema(self.name))
         self._warned_fields: set[str] = set()
 
@@ -166,31 +178,8 @@ class SatcatStream(Stream):
             for name, spec in self.schema["properties"].items()
         )
 
-    @cached_property
-    def _validator(self) -> Draft7Validator:
-        return Draft7Validator(copy.deepcopy(self.schema), format_checker=FormatChecker())
-
-    @cached_property
-    def _fast_check(self) -> Callable[[dict[str, Any]], Any]:
-        """The schema compiled to Python code: only its verdict "valid" is trusted; jsonschema
-        judges any record it rejects and writes the message."""
-        return fastjsonschema.compile(copy.deepcopy(self.schema))
-
-    def validate_record(self, record: dict[str, Any]) -> None:
-        try:
-            self._fast_check(record)
-            return
-        except fastjsonschema.JsonSchemaException:
-            pass
-        errors = sorted(self._validator.iter_errors(record), key=lambda e: list(e.absolute_path))
-        if errors:
-            first = errors[0]
-            where = "/".join(str(part) for part in first.absolute_path) or "<record>"
-            raise RecordValidationError(
-                f"stream {self.name}: record NORAD_CAT_ID {record.get('norad_cat_id')!r} does "
-                f"not fit the schema at {where}: {first.message} "
-                f"({len(errors)} problem(s) in this record)"
-            )
+    def describe_record(self, record: Mapping[str, Any]) -> str:
+        return f"NORAD_CAT_ID {record.get('norad_cat_id')!r}"
 
     # -- typing ------------------------------------------------------------------------------
     def convert(self, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -244,8 +233,8 @@ class SatcatStream(Stream):
 
     # -- reading -------------------------------------------------------------------------------
     @property
-    def tap(self) -> TapSatcat:
-        return self._tap  # type: ignore[return-value]
+    def tap(self) -> SatcatTap:
+        return cast(SatcatTap, self._tap)
 
     @property
     def name_filter(self) -> str:
@@ -258,49 +247,11 @@ class SatcatStream(Stream):
             return f"emits no records: {choice.reason}"
         return None
 
-    # -- soft deletes ----------------------------------------------------------------------
-    @property
-    def emit_activate_version_messages(self) -> bool:
-        """Never the SDK's own ACTIVATE_VERSION: it comes before the first record (also for a
-        run that will not read the source), so the target would retire every row not resent.
-        :meth:`_sync_records` sends one after the last record instead."""
-        return False
-
-    def _sync_records(
-        self, context: Mapping[str, Any] | None = None, *, write_messages: bool = True
-    ) -> Generator[dict, Any, Any]:
-        """The SDK's record sync (``sync`` is final, so this is the place), with the records
-        stamped with this run's table version and ONE ``ACTIVATE_VERSION`` after the last one.
-
-        The version is the tap's start in milliseconds (two runs within a second still differ).
-        An exception (a failed request, a misfit record) leaves before the ``ACTIVATE_VERSION``,
-        so a partial run marks nothing deleted. Only a stream that reads its source counts as
-        having run (the provenance's ``record_counts``).
-        """
-        reads = self.skip_reason(context) is None  # before the sync: it records the query time
-        full_table = self.replication_method == REPLICATION_FULL_TABLE
-        if full_table:
-            self._stream_version = self.tap.initialized_at
-        # Counted as they go, so a stream stopped early still reports what it emitted.
-        counts = self.tap.record_counts if reads else {}
-        counts[self.name] = emitted = 0
-        for record in super()._sync_records(context, write_messages=write_messages):
-            emitted += 1
-            counts[self.name] = emitted
-            yield record
-        if not (full_table and write_messages):
-            return
-        if emitted == 0:
-            # An empty answer from a source that had data is far more likely a fault (a wrong
-            # name_filter, a broken deploy) than every satellite deleted; a run that did not read
-            # has nothing to say about deletes either. Mark nothing.
-            if reads:
-                self.logger.info(
-                    "stream %s: no records, so no ACTIVATE_VERSION (nothing is marked deleted)",
-                    self.name,
-                )
-            return
-        self._write_activate_version_message(self.tap.initialized_at)
+    def reads_source(self, context: Mapping[str, Any] | None) -> bool:
+        """Only the stream of the resolved source reads it, and only when the daily limit lets
+        it: the other counts as not having run (the provenance's ``record_counts``) and neither
+        has anything to say about deletes."""
+        return self.skip_reason(context) is None
 
     def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         reason = self.skip_reason(context)

@@ -1,6 +1,6 @@
 """Fixtures of tap-satcat's tests: a fake clock (no test sleeps), a tap factory and a sync runner
-that collects Singer messages. The mirror is the repository's shared one (``mirror`` in
-tests/support/fixtures.py: reset after every test); nothing touches the network beyond 127.0.0.1.
+that collects Singer messages. The mirror is the session's shared one (``mirror``, from api-mirror's
+pytest plugin: reset after every test); nothing touches the network beyond 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from support.mirror import fast_satcat_config
 
 from api_mirror import MirrorServer
+from api_mirror.testing import fast_satcat_config
 from tap_satcat.tap import TapSatcat
 
 UTC = timezone.utc

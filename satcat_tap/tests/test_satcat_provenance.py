@@ -23,8 +23,9 @@ from api_mirror.spacetrack.snapshot import (
     SATCAT_RECORDING,
     SATCAT_RECORDING_DATE,
 )
+from tap_common.http import ServedRecording
 from tap_satcat import daily_limit
-from tap_satcat.client import HTTPClient, RetriesExhaustedError, ServedRecording
+from tap_satcat.client import HTTPClient, RetriesExhaustedError
 from tap_satcat.streams import PROVENANCE_STREAM, load_schema
 from tap_satcat.tap import TapSatcat
 

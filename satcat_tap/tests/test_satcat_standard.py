@@ -7,9 +7,9 @@ stream is allowed to be empty.
 from __future__ import annotations
 
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
-from support.mirror import shared_mirror
 
 from api_mirror.spacetrack.api import TEST_IDENTITY, TEST_PASSWORD
+from api_mirror.testing import shared_mirror
 from tap_satcat.tap import TapSatcat
 
 # The SDK builds the test classes at import time and needs the config then, so the session's

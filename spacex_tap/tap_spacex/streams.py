@@ -1,49 +1,42 @@
 """One stream per SpaceX API resource of the registry; the behaviour is :class:`SpaceXStream`.
 
-Deletes upstream become soft deletes downstream: each stream stamps its records with this run's
-table version and sends ONE ``ACTIVATE_VERSION`` after its last record, so the target marks the
-rows of older versions (those the API no longer has) with ``_sdc_deleted_at``. A stream that fails
-or stops early, or that gets zero records, sends none and marks nothing.
+Deletes upstream become soft deletes downstream (:class:`tap_common.streams.FullTableStream`):
+each stream stamps its records with this run's table version and sends ONE ``ACTIVATE_VERSION``
+after its last record, so the target marks the rows of older versions (those the API no longer
+has) with ``_sdc_deleted_at``. A stream that fails or stops early, or that gets zero records,
+sends none and marks nothing.
 """
 
 from __future__ import annotations
 
-import copy
-import json
 import re
-from collections.abc import Callable, Generator, Iterable, Mapping
-from functools import cached_property
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, cast
 
-import fastjsonschema
-from jsonschema import Draft7Validator, FormatChecker
-from singer_sdk import Stream
-from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
+from singer_sdk import Tap
 
-from tap_spacex.client import SpaceXAPIError, SpaceXClient
+from tap_common.streams import PROVENANCE_STREAM, FullTableStream, RunningTap, schema_loader
+from tap_spacex.client import RecordValidationError, SpaceXAPIError, SpaceXClient
 from tap_spacex.resources import BY_NAME, RESOURCES, Resource
 
-if TYPE_CHECKING:
-    from tap_spacex.tap import TapSpaceX
+__all__ = ["PROVENANCE_STREAM", "RecordValidationError", "STREAM_TYPES", "load_schema"]
 
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 
-#: The stream (and raw table) recording each run's provenance (:mod:`tap_spacex.provenance`); not
-#: an API resource, so not in the registry. tap-satcat's has the same name.
-PROVENANCE_STREAM = "extract_provenance"
+#: ``load_schema(name)``: ``schemas/<name>.json`` (``extract_provenance``: tap-common's).
+load_schema = schema_loader(SCHEMAS_DIR)
 
 
-class RecordValidationError(SpaceXAPIError):
-    """A record does not fit its stream's schema: the run fails instead of dropping it."""
+class SpaceXTap(RunningTap, Protocol):
+    """What the streams need of :class:`tap_spacex.tap.TapSpaceX` (named here, not imported,
+    so that the tap, which imports the streams, is not imported by them)."""
+
+    @property
+    def client(self) -> SpaceXClient: ...
 
 
-def load_schema(name: str) -> dict[str, Any]:
-    with open(SCHEMAS_DIR / f"{name}.json", encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-class SpaceXStream(Stream):
+class SpaceXStream(FullTableStream):
     """A full-table stream over one API resource, read through the tap's shared client.
 
     Collections page through ``POST <api_url>/<path>/query``; single-object resources
@@ -53,30 +46,17 @@ class SpaceXStream(Stream):
     """
 
     resource: Resource
-    replication_key = None
+    record_validation_error = RecordValidationError
 
-    def __init__(self, tap: TapSpaceX) -> None:
+    def __init__(self, tap: Tap) -> None:
         super().__init__(tap, schema=self.build_schema(tap.config))
 
     def build_schema(self, config: Mapping[str, Any]) -> dict[str, Any]:
         return load_schema(self.name)
 
-    @cached_property
-    def _validator(self) -> Draft7Validator:
-        return Draft7Validator(copy.deepcopy(self.schema), format_checker=FormatChecker())
-
-    @cached_property
-    def _fast_check(self) -> Callable[[dict[str, Any]], Any]:
-        """The schema compiled to Python code: about 10x faster than jsonschema on valid records.
-
-        Only the verdict "valid" is taken from it; any record it rejects is judged again by
-        jsonschema, which stays the authority and writes the error message.
-        """
-        return fastjsonschema.compile(copy.deepcopy(self.schema))
-
     @property
-    def tap(self) -> TapSpaceX:
-        return self._tap  # type: ignore[return-value]
+    def tap(self) -> SpaceXTap:
+        return cast(SpaceXTap, self._tap)
 
     @property
     def client(self) -> SpaceXClient:
@@ -86,21 +66,6 @@ class SpaceXStream(Stream):
     def base_url(self) -> str | None:
         """Base URL for this stream; None means the tap's ``api_url``."""
         return None
-
-    def validate_record(self, record: dict[str, Any]) -> None:
-        try:
-            self._fast_check(record)
-            return
-        except fastjsonschema.JsonSchemaException:
-            pass
-        errors = sorted(self._validator.iter_errors(record), key=lambda e: list(e.absolute_path))
-        if errors:
-            first = errors[0]
-            where = "/".join(str(part) for part in first.absolute_path) or "<record>"
-            raise RecordValidationError(
-                f"stream {self.name}: record id={record.get('id')!r} does not fit the schema "
-                f"at {where}: {first.message} ({len(errors)} problem(s) in this record)"
-            )
 
     def fetch(self) -> Iterable[dict[str, Any]]:
         path = self.resource.path
@@ -117,46 +82,6 @@ class SpaceXStream(Stream):
         for record in self.fetch():
             self.validate_record(record)
             yield record
-
-    # -- soft deletes ----------------------------------------------------------------------
-    @property
-    def emit_activate_version_messages(self) -> bool:
-        """Never the SDK's own ACTIVATE_VERSION: it comes before the first record, so a stream
-        that failed midway would have the target mark every row it had not resent yet deleted.
-        :meth:`_sync_records` sends one after the last record instead."""
-        return False
-
-    def _sync_records(
-        self, context: Mapping[str, Any] | None = None, *, write_messages: bool = True
-    ) -> Generator[dict, Any, Any]:
-        """The SDK's record sync (``sync`` is final, so this is the place), with the records
-        stamped with this run's table version and ONE ``ACTIVATE_VERSION`` after the last one.
-
-        The version is the tap's start in milliseconds (two runs within a second still differ).
-        An exception (a failed request, a misfit record, the SDK's record limit) leaves before the
-        ``ACTIVATE_VERSION``, so a partial run marks nothing deleted.
-        """
-        full_table = self.replication_method == REPLICATION_FULL_TABLE
-        if full_table:
-            self._stream_version = self.tap.initialized_at
-        # Counted as they go, so a stream stopped early still reports what it emitted.
-        counts = self.tap.record_counts
-        counts[self.name] = emitted = 0
-        for record in super()._sync_records(context, write_messages=write_messages):
-            emitted += 1
-            counts[self.name] = emitted
-            yield record
-        if not (full_table and write_messages):
-            return
-        if emitted == 0:
-            # An empty answer from an API that had data is far more likely a fault (a broken
-            # deploy, a filter gone wrong) than every record deleted: mark nothing.
-            self.logger.info(
-                "stream %s: no records, so no ACTIVATE_VERSION (nothing is marked deleted)",
-                self.name,
-            )
-            return
-        self._write_activate_version_message(self.tap.initialized_at)
 
 
 class LaunchesStream(SpaceXStream):

@@ -18,11 +18,12 @@ from typing import Any
 import httpx
 import pytest
 from jsonschema import Draft7Validator, FormatChecker
-from support.mirror import fast_tap_config
 
 from api_mirror import MirrorServer
 from api_mirror.spacex.snapshot import RECORDING, RECORDING_DATE, record_counts
-from tap_spacex.client import PAGE_SORT, RetriesExhaustedError, ServedRecording
+from api_mirror.testing import fast_tap_config
+from tap_common.http import ServedRecording
+from tap_spacex.client import PAGE_SORT, RetriesExhaustedError
 from tap_spacex.provenance import SOURCE
 from tap_spacex.resources import NAMES
 from tap_spacex.streams import PROVENANCE_STREAM, load_schema

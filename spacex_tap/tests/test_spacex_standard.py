@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from singer_sdk.testing import get_tap_test_class
-from support.mirror import fast_tap_config, shared_mirror
 
+from api_mirror.testing import fast_tap_config, shared_mirror
 from tap_spacex.tap import TapSpaceX
 
 # The SDK builds the test class at import time and needs the config then, so the session's

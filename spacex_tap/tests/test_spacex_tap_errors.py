@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from support.mirror import fast_tap_config as fast_config
 
 from api_mirror import MirrorServer
 from api_mirror.spacex.query import paginate
 from api_mirror.spacex.snapshot import load_records
+from api_mirror.testing import fast_tap_config as fast_config
 from tap_spacex.client import (
     BadResponseError,
     PagingError,

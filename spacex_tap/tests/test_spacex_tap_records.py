@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from support.mirror import fast_tap_config as fast_config
 
 from api_mirror import MirrorServer
 from api_mirror.spacex.snapshot import load_records, record_counts
+from api_mirror.testing import fast_tap_config as fast_config
 from tap_spacex.client import PAGE_SORT
 from tap_spacex.resources import NAMES as RESOURCES
 from tap_spacex.streams import PROVENANCE_STREAM

@@ -43,11 +43,11 @@ from pathlib import Path
 
 import pytest
 from support.meltano import NullLog, output_of, run_meltano, start_meltano, tool_env
-from support.mirror import fast_tap_env
 from support.sql import sql
 
 from api_mirror.spacex.query import paginate
 from api_mirror.spacex.snapshot import load_records, record_counts
+from api_mirror.testing import fast_tap_env
 from dagster_spacex.resources.meltano import parse_metric
 from spacex_elt import postgres
 from spacex_elt.meltano_dirs import private_meltano_dir

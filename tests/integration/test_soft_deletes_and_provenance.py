@@ -27,11 +27,11 @@ from typing import Any
 import httpx
 import pytest
 from support.meltano import output_of, run_meltano
-from support.mirror import fast_tap_env
 from support.sql import sql
 
 from api_mirror import MirrorServer
 from api_mirror.spacex.snapshot import SNAPSHOT_DIR
+from api_mirror.testing import fast_tap_env
 from spacex_elt.meltano_dirs import private_meltano_dir
 from spacex_elt.settings import MELTANO_PROJECT_DIR, Settings
 from tap_spacex.client import PAGE_SORT

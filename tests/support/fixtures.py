@@ -18,35 +18,16 @@ from spacex_elt.meltano_dirs import private_meltano_dir
 from spacex_elt.postgres import free_port
 from spacex_elt.settings import Settings, load_settings
 from support.meltano import run_meltano
-from support.mirror import shared_mirror, stop_shared_mirror
-from support.offline import refuse_the_internet
 from support.sql import sql, sql_dicts
 
-refuse_the_internet()  # every suite: only loopback (support/offline.py)
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    stop_shared_mirror()
+# The mirror (fixtures `mirror_server` and `mirror`) and the offline guard come from api-mirror's
+# pytest plugin (api_mirror/testing.py), for this suite and each package's own alike.
 
 
 @pytest.fixture(name="free_port")
 def free_port_fixture():
     """A function returning a TCP port that is free on 127.0.0.1 right now."""
     return free_port
-
-
-@pytest.fixture(scope="session")
-def mirror_server() -> MirrorServer:
-    """The session's local API mirror, in a thread of the test process, on an ephemeral port."""
-    return shared_mirror()
-
-
-@pytest.fixture
-def mirror(mirror_server: MirrorServer) -> Iterator[MirrorServer]:
-    """The session's mirror with no pending faults and an empty request log, reset afterwards."""
-    mirror_server.reset()
-    yield mirror_server
-    mirror_server.reset()
 
 
 @pytest.fixture(scope="session")

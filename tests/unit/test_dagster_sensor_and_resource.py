@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, RunRequest, SensorResult, SkipReason, build_sensor_context
 from support.meltano import NullLog
-from support.mirror import fast_tap_config
 
 from api_mirror import MirrorServer
+from api_mirror.testing import fast_tap_config
 from dagster_spacex import sensors
 from dagster_spacex.sensors import spacex_api_changed
 from tap_spacex.tap import client_from_config

@@ -1,5 +1,5 @@
-"""The tests' offline guard (tests/support/offline.py) refuses a live service before any packet
-leaves, and lets the mirror's loopback address through."""
+"""The tests' offline guard (api_mirror/api_mirror/offline.py) refuses a live service before any
+packet leaves, and lets the mirror's loopback address through."""
 
 from __future__ import annotations
 

@@ -26,8 +26,12 @@ def test_meltano_plugins_are_inline_and_pinned():
             assert "variant" not in plugin and "inherit_from" not in plugin, plugin["name"]
             assert plugin["namespace"] and plugin["executable"] and plugin["settings"]
             pip_url = plugin["pip_url"]
-            # the project's own taps from this repository, everything else pinned
-            local = pip_url in ("-e ../spacex_tap", "-e ../satcat_tap")
+            # the project's own taps (with the shared tap_common) from this repository,
+            # everything else pinned
+            local = pip_url in (
+                "-e ../tap_common -e ../spacex_tap",
+                "-e ../tap_common -e ../satcat_tap",
+            )
             assert local or re.search(r"[=~]=", pip_url), pip_url
 
 
@@ -225,7 +229,10 @@ def test_the_image_installs_regularly_and_runs_as_a_user():
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0"), users
     assert "pip install -e" not in dockerfile and "--editable" not in dockerfile
-    assert "pip install -c constraints.txt ./spacex_tap ./satcat_tap ./api_mirror ." in dockerfile
+    assert (
+        "pip install -c constraints.txt ./tap_common ./spacex_tap ./satcat_tap ./api_mirror ."
+        in dockerfile
+    )
     # plugins and the dbt manifest at build time, as the unprivileged user
     after_user = dockerfile.split(f"USER {users[-1]}", 1)[1]
     assert (

@@ -1,11 +1,23 @@
-"""One local API mirror for the whole test session, and the tap settings that read it quickly."""
+"""The mirror's pytest plugin: one local API mirror for the whole test session, its fixtures,
+the offline guard, and the tap settings that read the mirror quickly.
+
+Registered as the ``pytest11`` entry point ``api_mirror`` (pyproject.toml), so every suite run
+where api-mirror is installed (the root's, each tap's own, the mirror's) has the fixtures
+:func:`mirror_server` and :func:`mirror` without a conftest repeating them, and no test reaches
+past 127.0.0.1 (:mod:`api_mirror.offline`). Needs pytest (the ``test`` extra).
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import Any
 
-from api_mirror import MirrorServer
+import pytest
+
+from api_mirror.offline import refuse_the_internet
+from api_mirror.server import MirrorServer
+from api_mirror.spacetrack.api import TEST_IDENTITY, TEST_PASSWORD
 
 _lock = threading.Lock()
 _shared: MirrorServer | None = None
@@ -42,6 +54,28 @@ def stop_shared_mirror() -> None:
             _shared = None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    refuse_the_internet()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    stop_shared_mirror()
+
+
+@pytest.fixture(scope="session")
+def mirror_server() -> MirrorServer:
+    """The session's local API mirror, in a thread of the test process, on an ephemeral port."""
+    return shared_mirror()
+
+
+@pytest.fixture
+def mirror(mirror_server: MirrorServer) -> Iterator[MirrorServer]:
+    """The session's mirror with no pending faults and an empty request log, reset afterwards."""
+    mirror_server.reset()
+    yield mirror_server
+    mirror_server.reset()
+
+
 def fast_tap_config(mirror: MirrorServer | None = None, **overrides: Any) -> dict[str, Any]:
     """tap-spacex config with :data:`FAST_TAP_SETTINGS`, pointing at ``mirror`` if given."""
     config = dict(FAST_TAP_SETTINGS)
@@ -62,8 +96,6 @@ def fast_tap_env(**overrides: Any) -> dict[str, str]:
 def fast_satcat_config(mirror: MirrorServer, **overrides: Any) -> dict[str, Any]:
     """tap-satcat config for ``mirror``'s recorded Space-Track (its documented test account),
     with :data:`FAST_TAP_SETTINGS` and the daily limit off. An override of None drops a setting."""
-    from api_mirror.spacetrack.api import TEST_IDENTITY, TEST_PASSWORD
-
     config: dict[str, Any] = {
         **FAST_TAP_SETTINGS,
         "spacetrack_url": mirror.base_url,

@@ -1,7 +1,9 @@
-"""No test reaches past this machine: Python's own sockets may only resolve and connect to
-loopback (and Unix sockets). An audit hook (PEP 578), installed once for every suite by the
-shared fixtures, so a test that would call a live API fails at once, naming the host, instead
-of hanging on a machine without internet or quietly depending on one with it.
+"""No test reaches past this machine: the mirror is the only API a test talks to.
+
+Python's own sockets may only resolve and connect to loopback (and Unix sockets): an audit hook
+(PEP 578), installed once for every suite by the mirror's pytest plugin (:mod:`api_mirror.testing`),
+so a test that would call a live API fails at once, naming the host, instead of hanging on a
+machine without internet or quietly depending on one with it.
 
 Child processes (Meltano, dbt) are not covered by the hook: the fixtures give them the mirror's
 URLs instead.
