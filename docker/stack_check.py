@@ -40,8 +40,8 @@ DONE = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CAN
 
 
 def launch(client: DagsterGraphQLClient) -> str:
-    """The UI's "Launch run" of the job: the webserver's GraphQL launch mutation, through
-    Dagster's own GraphQL client."""
+    """The UI's "Launch run" of the job: the webserver's GraphQL `launchPipelineExecution` (the
+    mutation the UI sends), through Dagster's own GraphQL client."""
     return client.submit_job_execution(
         JOB, repository_location_name=LOCATION, repository_name="__repository__"
     )
