@@ -26,6 +26,7 @@ state=$(mktemp -d /tmp/spacex-deploy.XXXXXX)
 files=(-f docker-compose.yml -f docker/compose.deploy-test.yml)
 private_engine=false
 stack_up=false
+wheelhouse_pid=
 
 compose() {
 	if docker compose version > /dev/null 2>&1; then
@@ -38,6 +39,7 @@ compose() {
 cleanup() {
 	rc=$?
 	set +e
+	[ -n "$wheelhouse_pid" ] && kill -- "-$wheelhouse_pid" 2> /dev/null  # its own process group
 	if $stack_up; then
 		if [ "$rc" != 0 ]; then
 			compose ps
@@ -52,6 +54,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# The wheelhouse (downloads from PyPI) while the engine and the base image (Debian's mirror) are
+# prepared; `make image` below finds it built.
+setsid make wheelhouse > "$state/wheelhouse.log" 2>&1 &
+wheelhouse_pid=$!
 
 if docker info > /dev/null 2>&1; then
 	echo "deploy-test: using the running Docker engine"
@@ -68,6 +75,9 @@ else
 	elapsed "base image ready"
 fi
 
+wait "$wheelhouse_pid" || { tail -30 "$state/wheelhouse.log" >&2; exit 1; }
+wheelhouse_pid=
+elapsed "wheelhouse ready"
 make image BASE_IMAGE="$base_image"
 elapsed "image built"
 
