@@ -18,7 +18,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup run test test-fast dev stop clean lint answer benchmark services docs
+.PHONY: help setup run test test-fast dev stop clean lint answer benchmark services docs \
+	wheelhouse image deploy-test check-defs
 
 help:
 	@echo "make run        set up, start PostgreSQL + the API mirror, materialize every asset, print the answer"
@@ -29,11 +30,16 @@ help:
 	@echo "make docs       the dbt docs site as one file: dbt_spacex/target/static_index.html"
 	@echo "make benchmark  measure speed and memory (scripts/benchmark.py)"
 	@echo "make lint       ruff (lint + format), mypy and sqlfluff (the dbt SQL)"
+	@echo "make check-defs dg check defs: the code location loads (what dg dev serves)"
+	@echo "make image      the container image (docker/Dockerfile) from a wheelhouse: no index needed"
+	@echo "make deploy-test  build the image, run the job in the docker compose stack, tear it down"
 	@echo "make stop       stop PostgreSQL and the mirror;  make clean  remove all local state"
 
-# The project's own distributions, each with its `test` extra (what its own tests need);
-# tap_common first: both taps depend on it.
-PACKAGES := tap_common spacex_tap satcat_tap api_mirror
+# The project's own distributions: every root folder with a pyproject.toml (docker/Dockerfile and
+# scripts/wheelhouse.py follow the same rule, so a new package folder needs no edit there), each
+# installed with its `test` extra (what its own tests need). pip installs them together, so
+# tap_common (both taps depend on it) needs no place in the order.
+PACKAGES := $(patsubst %/pyproject.toml,%,$(wildcard */pyproject.toml))
 $(STAMP): pyproject.toml constraints.txt $(PACKAGES:%=%/pyproject.toml)
 	@$(PYTHON) -c 'import sys; v=sys.version_info[:2]; sys.exit(0 if (3,10)<=v<=(3,13) else f"Python 3.10-3.13 needed, {sys.version.split()[0]} found (set PYTHON=python3.x)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -96,6 +102,31 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/sqlfluff lint dbt_spacex/models dbt_spacex/tests
+
+# dg (dagster-dg-cli, [tool.dg] in pyproject.toml) loads dagster_spacex.definitions, which needs
+# the dbt manifest. VIRTUAL_ENV: dg compares it with the project's .venv and warns when unset.
+check-defs: $(STAMP) $(MANIFEST)
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(SPACEX) exec -- $(BIN)/dg check defs
+
+# The container deployment (README, "Deployment (docker compose)"). The image installs from a
+# wheelhouse built here (the Python of the image's version), so `docker build` needs no index.
+IMAGE ?= spacex-elt:latest
+BASE_IMAGE ?= python:3.11-slim
+WHEELHOUSE := .local/wheelhouse
+$(WHEELHOUSE)/.complete: $(STAMP) constraints.txt pyproject.toml $(PACKAGES:%=%/pyproject.toml) \
+		meltano_project/meltano.yml $(wildcard meltano_project/plugins/*/pyproject.toml) \
+		scripts/wheelhouse.py
+	rm -rf $(WHEELHOUSE)
+	$(BIN)/python scripts/wheelhouse.py $(WHEELHOUSE)
+	touch $@
+
+wheelhouse: $(WHEELHOUSE)/.complete
+
+image: $(WHEELHOUSE)/.complete
+	docker build --network=none --force-rm --build-arg BASE_IMAGE=$(BASE_IMAGE) -f docker/Dockerfile -t $(IMAGE) .
+
+deploy-test: $(STAMP)
+	docker/deploy-test.sh
 
 stop:
 	-test -x $(SPACEX) && $(SPACEX) mirror stop

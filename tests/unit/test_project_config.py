@@ -51,8 +51,9 @@ def test_every_setting_is_documented_in_env_example_and_readme():
         assert f"`{name}`" in readme, name
 
 
-# The docker compose deployment (README, "Deployment (docker compose)"). No image can be built here;
-# tests/integration/test_deployment.py runs the same commands and configuration as processes.
+# The docker compose deployment (README, "Deployment (docker compose)"). `make deploy-test`
+# (docker/deploy-test.sh) builds the image and runs the stack; tests/integration/test_deployment.py
+# runs the same commands and configuration as processes.
 DAGSTER_SERVICES = ("init-databases", "code-location", "dagster-webserver", "dagster-daemon")
 INSTANCE_MOUNT = "./docker/dagster.yaml:/opt/dagster/home/dagster.yaml:ro"
 WORKSPACE_MOUNT = "./docker/workspace.yaml:/opt/dagster/workspace.yaml:ro"
@@ -214,7 +215,7 @@ def test_docker_compose_takes_secrets_only_from_the_environment():
             raise AssertionError(f"{name} starts without SPACEX_PG_PASSWORD")
     assert _interpolate(pipeline["DAGSTER_PG_DB"], env) == "dagster"
     ignored = (PROJECT_ROOT / ".dockerignore").read_text().split()
-    assert {".env", ".venv", ".git", ".local"} <= set(ignored)
+    assert {".env", ".venv", ".git", ".local/*", "!.local/wheelhouse"} <= set(ignored)
     example = (PROJECT_ROOT / ".env.example").read_text()
     compose = (PROJECT_ROOT / "docker-compose.yml").read_text()
     for name in set(re.findall(r"(?<!\$)\$\{([A-Z_]+)", compose)) | _env_vars_read_by(
@@ -229,10 +230,16 @@ def test_the_image_installs_regularly_and_runs_as_a_user():
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0"), users
     assert "pip install -e" not in dockerfile and "--editable" not in dockerfile
+    # every root folder with a pyproject.toml (the Makefile's PACKAGES), within constraints.txt,
+    # from the wheelhouse only: the build has no index, for pip nor for meltano's uv
+    assert "for p in */pyproject.toml" in dockerfile
+    assert "pip install --quiet -c constraints.txt $packages ." in dockerfile
+    assert "PIP_NO_INDEX=1" in dockerfile and "UV_OFFLINE=1" in dockerfile
     assert (
-        "pip install -c constraints.txt ./tap_common ./spacex_tap ./satcat_tap ./api_mirror ."
-        in dockerfile
+        "PACKAGES := $(patsubst %/pyproject.toml,%,$(wildcard */pyproject.toml))"
+        in (PROJECT_ROOT / "Makefile").read_text()
     )
+    assert re.search(r"^ARG BASE_IMAGE=python:3\.11-slim$", dockerfile, re.MULTILINE)
     # plugins and the dbt manifest at build time, as the unprivileged user
     after_user = dockerfile.split(f"USER {users[-1]}", 1)[1]
     assert (
@@ -240,6 +247,42 @@ def test_the_image_installs_regularly_and_runs_as_a_user():
     )
     pins = (PROJECT_ROOT / "constraints.txt").read_text().split()
     assert "dagster-postgres==0.29.27" in pins
+
+
+def _override(name: str) -> dict:
+    return _yaml(f"docker/{name}")["services"]
+
+
+def test_the_deploy_test_stack_reads_the_bundled_mirror_never_the_live_apis():
+    services = _override("compose.deploy-test.yml")
+    assert services["mirror"]["image"] == "spacex-elt:latest"
+    assert services["mirror"]["command"][:3] == ["python", "-m", "api_mirror"]
+    pipeline = services["code-location"]["environment"]
+    assert pipeline["SPACEX_MELTANO_ENVIRONMENT"] == "dev"
+    env = {"SPACEX_MIRROR_PORT": "1234"}
+    for name in ("SPACEX_API_URL", "SPACEX_SPACETRACK_URL", "SPACEX_CELESTRAK_URL"):
+        assert _interpolate(pipeline[name], env).startswith("http://mirror:1234"), name
+
+
+def test_the_local_engine_override_keeps_the_stack_on_loopback_without_a_registry():
+    base = _yaml("docker-compose.yml")["services"]
+    services = _override("compose.local-engine.yml")
+    assert set(services) == {*base, "mirror"}
+    names = set(services)
+    for name, service in services.items():
+        assert service["network_mode"] == "host", name
+        hosts = dict(entry.split(":", 1) for entry in service["extra_hosts"])
+        # every name a service is reached by (workspace.yaml's code-location included)
+        assert hosts == {n: "127.0.0.1" for n in names - {"init-databases", "dagster-daemon"}}
+    assert not services["warehouse"]["image"].startswith("postgres")
+    assert services["warehouse"]["entrypoint"][-1] == "/usr/local/bin/local-postgres.sh"
+    assert (PROJECT_ROOT / "docker" / "local-postgres.sh").is_file()
+    # the same URI as the base file's nested default, spelled the way docker-compose 1.29 expands
+    env = {"SPACEX_PG_PASSWORD": "s3cret", "MELTANO_PG_DB": "m"}
+    for name in ("init-databases", "code-location"):
+        assert _interpolate(services[name]["environment"]["MELTANO_DATABASE_URI"], env) == (
+            _interpolate(base[name]["environment"]["MELTANO_DATABASE_URI"], env)
+        )
 
 
 def test_secrets_and_local_state_are_git_ignored():
@@ -259,7 +302,7 @@ def test_ci_lints_before_it_tests():
     ci = (PROJECT_ROOT / ".ci" / "run").read_text()
     assert "set -euo pipefail" in ci
     commands = [line for line in ci.splitlines() if line.startswith("make ")]
-    assert commands == ["make lint", "make test"]
+    assert commands == ["make lint", "make check-defs", "make test", "make deploy-test"]
 
 
 def test_pre_commit_runs_the_lint_target_locally():
