@@ -111,14 +111,22 @@ def floor_sql(pg: Any, env: dict, work: Path, dbt_dir: Path) -> dict[str, Any]:
     manifest = json.loads((target / "manifest.json").read_text())
     models = _model_order(manifest)
     started = time.perf_counter()
+    took: dict[str, float] = {}
     with postgres.connect(pg, autocommit=True) as conn:
         for node in models:
             # beside the model's own relation, which its readers keep reading
             relation = f'"{node["schema"]}"."{node["alias"]}__floor"'
             kind = "view" if node["config"]["materialized"] == "view" else "table"
+            began = time.perf_counter()
             conn.execute(f"create {kind} {relation} as {node['compiled_code']}")
             conn.execute(f"drop {kind} {relation}")
-    return {"seconds": round(time.perf_counter() - started, 3), "models": len(models)}
+            took[node["name"]] = round(time.perf_counter() - began, 3)
+    slowest = sorted(took.items(), key=lambda kv: -kv[1])[:8]
+    return {
+        "seconds": round(time.perf_counter() - started, 3),
+        "models": len(models),
+        "slowest_models": [{"model": name, "seconds": sec} for name, sec in slowest],
+    }
 
 
 def slowest_nodes(target: Path, most: int = 15) -> list[dict[str, Any]]:
