@@ -116,25 +116,42 @@ survivors as (
 
 ),
 
-arrivals as (
+cohort_ages as materialized (
 
-    -- the satellites launched after the cutoff still in orbit at each step
+    -- each step with every month launched before it and those satellites' age at that step.
+    -- Materialized, so the survival curve is then looked up by (cutoff, age): left to itself the
+    -- planner joined the curve to the launches first, and built every (step, launch, age) row
+    -- before filtering (minutes instead of seconds on the SpaceX API's data).
     select
         at_step.cutoff_date,
         at_step.configuration,
         at_step.scenario,
         at_step.month_index,
-        sum(launched.launches_in_month * launched.satellites_per_launch * curve.survival) as arrivals
+        launched.launches_in_month * launched.satellites_per_launch                as launched,
+        least(at_step.month_index - launched.month_index - 1, {{ max_age }})       as age_months
     from steps as at_step
     inner join steps as launched
         on launched.cutoff_date = at_step.cutoff_date
         and launched.configuration = at_step.configuration
         and launched.scenario = at_step.scenario
         and launched.month_index between 1 and at_step.month_index
+
+),
+
+arrivals as (
+
+    -- the satellites launched after the cutoff still in orbit at each step
+    select
+        cohort_ages.cutoff_date,
+        cohort_ages.configuration,
+        cohort_ages.scenario,
+        cohort_ages.month_index,
+        sum(cohort_ages.launched * curve.survival)                                  as arrivals
+    from cohort_ages
     inner join curve
-        on curve.cutoff_date = at_step.cutoff_date
-        and curve.age_months = least(at_step.month_index - launched.month_index - 1, {{ max_age }})
-    group by at_step.cutoff_date, at_step.configuration, at_step.scenario, at_step.month_index
+        on curve.cutoff_date = cohort_ages.cutoff_date
+        and curve.age_months = cohort_ages.age_months
+    group by cohort_ages.cutoff_date, cohort_ages.configuration, cohort_ages.scenario, cohort_ages.month_index
 
 )
 
