@@ -263,8 +263,8 @@ def _launch(deployment: Deployment) -> str:
             "assetSelection": [{"path": COMPANY.path}],
             "assetCheckSelection": [],
         },
-        # One process fewer than the default executor's; the launch path is the same.
-        "runConfigData": {"execution": {"config": {"in_process": {}}}},
+        # No run config: the job runs its steps in the run's own process (dagster_spacex/jobs.py).
+        "runConfigData": {},
     }
     response = httpx.post(
         f"http://127.0.0.1:{deployment.webserver_port}/graphql",
