@@ -76,10 +76,10 @@ test: setup
 
 # Every unit suite: tests/unit (which refuses processes and database connections) and the
 # packages' own tests; a package's suite is picked up as soon as its folder exists.
-# The dbt manifest too (dbt parse, no database): the code location the unit tests import is built
-# from it.
 UNIT_TESTS := tests/unit $(wildcard tap_common/tests spacex_tap/tests api_mirror/tests satcat_tap/tests)
 
+# The dbt manifest too (dbt parse, no database): the code location the unit tests import is built
+# from it.
 test-fast: $(STAMP) $(MANIFEST)
 	$(BIN)/pytest $(UNIT_TESTS)
 

@@ -25,9 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from spacex_elt.run import COMMAND as DAGSTER_JOB  # what `spacex run` runs
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-DAGSTER_JOB = ["job", "execute", "-m", "dagster_spacex.definitions", "-j", "spacex_elt"]
 #: "... - <step> - STEP_SUCCESS - Finished execution of step "<step>" in 4m52s." (Dagster's
 #: format_duration: 533ms, 2.1s, 4m52s, 1h4m)
 _STEP_DONE = re.compile(r" - (?P<step>[\w.]+) - STEP_SUCCESS - .* in (?P<took>[\dhms.]+)\.")

@@ -24,7 +24,8 @@ PROGRESS_EVERY = 10
 COMMAND = ["job", "execute", "-m", "dagster_spacex.definitions", "-j", JOB]
 _EVENT = re.compile(r" - (?P<step>[\w.]+) - (?P<event>STEP_START|STEP_SUCCESS|STEP_FAILURE) - ")
 _CAUSE = re.compile(r"FAILED step (?P<step>[\w.]+): (?P<why>.*)")
-_DURATION = re.compile(r" in (?P<took>[\d.]+m?s)\.")
+#: Dagster's durations: 533ms, 2.1s, 4m52s, 1h4m (dagster_shared format_duration)
+_DURATION = re.compile(r" in (?P<took>[\d.]+m?s|\d+m\d+s|\d+h\d+m)\.")
 #: Where a failure's own explanation ends in Dagster's output.
 _TRACE_START = ("Stack Trace:", "The above exception")
 

@@ -67,3 +67,11 @@ def test_long_steps_show_progress():
         "    ... 10 assets materialized",
         "    ... 20 assets materialized",
     ]
+
+
+def test_a_step_longer_than_a_minute_says_how_long_it_took():
+    """Dagster writes a step of over a minute as "1m8s" (the dbt step usually is)."""
+    line = PREFIX + 'dbt_spacex_models - STEP_SUCCESS - Finished execution of step "x" in 1m8s.\n'
+    out = io.StringIO()
+    report([line], io.StringIO(), out, verbose=False)
+    assert out.getvalue().splitlines() == ["  dbt_spacex_models done in 1m8s"]
