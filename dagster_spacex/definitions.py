@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dagster import Definitions
-from dagster_dbt import DbtCliResource
 
 from dagster_spacex.assets.answer import starlink_42k_answer
 from dagster_spacex.assets.extract_load import meltano_extract_load
@@ -11,6 +10,7 @@ from dagster_spacex.assets.transform import dbt_spacex_models
 from dagster_spacex.checks import RAW_CHECKS
 from dagster_spacex.jobs import spacex_elt_job
 from dagster_spacex.project import dbt_project
+from dagster_spacex.resources.dbt import SpaceXDbtCliResource
 from dagster_spacex.resources.meltano import MeltanoResource
 from dagster_spacex.resources.warehouse import WarehouseResource
 from dagster_spacex.schedules import daily_spacex_elt
@@ -26,7 +26,11 @@ defs = Definitions(
     resources={
         "meltano": MeltanoResource(),
         # dbt from this virtualenv, whether or not it is on PATH
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(TOOLS_DIR / "dbt")),
+        "dbt": SpaceXDbtCliResource(
+            project_dir=str(dbt_project.project_dir),
+            profiles_dir=str(dbt_project.profiles_dir),
+            dbt_executable=str(TOOLS_DIR / "dbt"),
+        ),
         "warehouse": WarehouseResource(),
     },
 )

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from dagster_dbt import DbtProject
 
 from spacex_elt.settings import DBT_PROJECT_DIR
-from tap_satcat.streams import PROVENANCE_STREAM as SATCAT_PROVENANCE
-from tap_satcat.streams import STREAM_TYPES as SATCAT_STREAM_TYPES
+
+# Names only, from modules without the Singer SDK: this module loads in every Dagster process.
+from tap_common.stream_names import PROVENANCE_STREAM
+from tap_satcat.stream_names import CATALOGUE_STREAMS
 from tap_spacex.resources import NAMES, RESOURCES
-from tap_spacex.streams import PROVENANCE_STREAM
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,7 @@ SATCAT_EL = ExtractLoad(
     "tap-satcat",
     "target-postgres",
     "satcat_raw",
-    (
-        *sorted(s.name for s in SATCAT_STREAM_TYPES if s.name != SATCAT_PROVENANCE),
-        SATCAT_PROVENANCE,
-    ),
+    (*sorted(CATALOGUE_STREAMS), PROVENANCE_STREAM),
     "the satellite catalogue (Space-Track SATCAT, or CelesTrak without an account)",
     # None: each run reads one of the two catalogues (setting `source`), the other stays empty.
 )

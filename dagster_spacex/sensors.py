@@ -32,10 +32,8 @@ from dagster_spacex.jobs import spacex_elt_job
 from spacex_elt.settings import load_settings
 from tap_satcat import daily_limit
 from tap_satcat.client import SatcatError
-from tap_satcat.tap import TapSatcat, resolve_source
 from tap_spacex.client import SpaceXAPIError
 from tap_spacex.resources import RESOURCES
-from tap_spacex.tap import client_from_config
 
 
 class UpstreamUnavailable(RuntimeError):
@@ -48,6 +46,10 @@ def upstream_fingerprint(api_url: str, **tap_config: object) -> dict[str, object
     Asked with the tap's own client (its retries, backoff and error messages); ``tap_config``
     overrides the tap's settings (tests shorten the retries).
     """
+    # The taps' modules import the Singer SDK: only a sensor's tick needs it, not every process
+    # that loads the code location.
+    from tap_spacex.tap import client_from_config
+
     fingerprint: dict[str, object] = {}
     client = client_from_config({**tap_config, "api_url": api_url})
     try:
@@ -73,6 +75,8 @@ def catalogue_fingerprint(
     tap_config: dict[str, object], previous: dict[str, object] | None, now: dt.datetime
 ) -> dict[str, object]:
     """The catalogue's fingerprint, or ``previous`` when Space-Track's daily rule says wait."""
+    from tap_satcat.tap import TapSatcat, resolve_source  # the SDK, as above
+
     source = resolve_source(tap_config).source
     tap = TapSatcat(config=tap_config, validate_config=False)
     try:

@@ -1,1 +1,1 @@
-"""Dagster resources: Meltano (subprocess), dbt (dagster-dbt) and the warehouse."""
+"""Dagster resources: Meltano (subprocess), dbt (dagster-dbt's, lighter) and the warehouse."""

@@ -36,7 +36,7 @@ import yaml
 from dagster import ConfigurableResource, Failure, MetadataValue
 
 from spacex_elt.settings import MELTANO_PROJECT_DIR, TOOLS_DIR, subprocess_env
-from tap_spacex.streams import PROVENANCE_STREAM
+from tap_common.stream_names import PROVENANCE_STREAM
 
 LEVELS = {
     "debug": "debug",

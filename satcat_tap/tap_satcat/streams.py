@@ -39,6 +39,7 @@ from tap_satcat.client import (
     SpaceTrackClient,
 )
 from tap_satcat.config import SourceChoice
+from tap_satcat.stream_names import CELESTRAK_STREAM, SPACETRACK_STREAM
 
 __all__ = ["PROVENANCE_STREAM", "RecordValidationError", "STREAM_TYPES", "load_schema"]
 
@@ -307,7 +308,7 @@ class SpaceTrackSatcatStream(SatcatStream):
     UTC while ``enforce_daily_limit`` is true (:mod:`tap_satcat.daily_limit`).
     """
 
-    name = "spacetrack_satcat"
+    name = SPACETRACK_STREAM
     source = "spacetrack"
 
     def query_path(self) -> str:
@@ -374,7 +375,7 @@ class CelesTrakSatcatStream(SatcatStream):
     CelesTrak's names are upper case, so the filter is sent upper-cased; blank values are null.
     """
 
-    name = "celestrak_satcat"
+    name = CELESTRAK_STREAM
     source = "celestrak"
     blank_strings_are_null = True
 

@@ -36,11 +36,8 @@ from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
 
 from tap_common import errors
 from tap_common.http import ServedRecording
+from tap_common.stream_names import PROVENANCE_STREAM
 from tap_common.validation import RecordValidator
-
-#: The stream (and raw table) recording each run's provenance; every tap names it alike, so dbt
-#: has one raw table name and Dagster one select pattern.
-PROVENANCE_STREAM = "extract_provenance"
 
 #: tap-common's own schemas (the provenance stream's).
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"

@@ -86,6 +86,20 @@ def test_the_job_runs_its_steps_in_one_process():
     assert defs.resolve_job_def("spacex_elt").executor_def.name == "in_process"
 
 
+def test_the_code_location_loads_without_what_only_a_step_needs():
+    """Every Dagster process loads the code location (the webserver, the daemon, each run): the
+    taps' Singer SDK (a sensor's tick, a Meltano run) and matplotlib (the answer step) stay out."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, dagster_spacex.definitions; "
+        "print(sorted(m for m in ('singer_sdk', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_daily_schedule_requests_the_job():
     schedule = defs.resolve_schedule_def("daily_spacex_elt")
     # after 17:00 UTC, when Space-Track allows the day's SATCAT query

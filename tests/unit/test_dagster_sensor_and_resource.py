@@ -10,6 +10,7 @@ import pytest
 from dagster import DagsterInstance, RunRequest, SensorResult, SkipReason, build_sensor_context
 from support.meltano import NullLog
 
+import tap_spacex.tap
 from api_mirror import MirrorServer
 from api_mirror.testing import fast_tap_config
 from dagster_spacex import sensors
@@ -88,9 +89,12 @@ def test_the_catalogue_is_asked_at_most_once_a_day_after_17_utc():
 
 
 def test_change_sensor_skips_with_a_reason_when_the_api_is_down(monkeypatch, free_port):
-    # the sensor polls with the tap's client: give it the tests' fast retries, not 5 s of backoff
+    # the sensor polls with the tap's client (imported when it ticks): give it the tests' fast
+    # retries, not 5 s of backoff
     monkeypatch.setattr(
-        sensors, "client_from_config", lambda config: client_from_config(fast_tap_config(**config))
+        tap_spacex.tap,
+        "client_from_config",
+        lambda config: client_from_config(fast_tap_config(**config)),
     )
     monkeypatch.setenv("SPACEX_API_URL", f"http://127.0.0.1:{free_port()}/v4")
     result = _evaluate_sensor(None)
