@@ -17,6 +17,7 @@ dbt's unit tests run in CI (``make test``), not in production builds.
 """
 
 import json
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,9 @@ DOCS_PAGE = DBT_PROJECT_DIR / "target" / "static_index.html"
 ANSWER_MART_SELECTION = " ".join(ANSWER_MARTS)
 #: The same marts as dbt_spacex/selectors.yml's selector (a test keeps the two in step).
 ANSWER_MARTS_SELECTOR = "answer_marts"
+
+#: The folder, inside dbt's target folder, where the step's dbt invocations write their artifacts.
+STEP_TARGET = "dagster"
 
 #: dbt statuses of a node that did not end well (tests: fail/error; models: error/skipped).
 _FAILED = {"fail", "error"}
@@ -181,6 +185,18 @@ def name_set_aside(event: AssetCheckResult, warehouse: WarehouseResource) -> Ass
     )
 
 
+def step_target_path() -> Path:
+    """One folder for the step's dbt artifacts, reused run after run (the build lock makes the
+    invocations take turns), inside dbt's target folder (``DBT_TARGET_PATH``, as dbt reads it).
+
+    Not dagster-dbt's default, a new folder per invocation: nothing removes those (several MB
+    each, two a run), and each starts from `make setup`'s partial-parse state, so dbt parses the
+    whole project again whenever this run's connection settings differ from that parse's
+    (another port or schema: the tests, the benchmark). Here dbt finds the state it left.
+    """
+    return Path(os.environ.get("DBT_TARGET_PATH") or dbt_project.target_path) / STEP_TARGET
+
+
 def _manifest() -> dict[str, Any]:
     return json.loads(Path(dbt_project.manifest_path).read_text())
 
@@ -255,6 +271,7 @@ def dbt_spacex_models(
             ["build", *NO_UNIT_TESTS, "--exclude", ANSWER_MART_SELECTION],
             context=context,
             raise_on_error=False,
+            target_path=step_target_path(),
         )
         yield from with_row_counts(before, warehouse)
         failures = failed_nodes(before)
@@ -277,6 +294,7 @@ def dbt_spacex_models(
             ["build", *NO_UNIT_TESTS, "--selector", ANSWER_MARTS_SELECTOR],
             context=context,
             raise_on_error=False,
+            target_path=step_target_path(),
         )
         yield from with_row_counts(marts, warehouse)
         if mart_failures := failed_nodes(marts):

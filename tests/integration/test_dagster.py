@@ -3,7 +3,9 @@ a real materialization on the warehouse, dbt checks and locks, `dagster definiti
 
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 
 import pytest
 from dagster import AssetCheckSeverity, AssetKey, DagsterInstance, build_schedule_context
@@ -12,7 +14,7 @@ from support.meltano import BIN, NullLog, run_tool
 
 from api_mirror.spacetrack.snapshot import load_satcat
 from api_mirror.spacex.snapshot import record_counts
-from dagster_spacex.assets.transform import DBT_BUILD_LOCK, dbt_spacex_models
+from dagster_spacex.assets.transform import DBT_BUILD_LOCK, STEP_TARGET, dbt_spacex_models
 from dagster_spacex.definitions import defs
 from dagster_spacex.jobs import PipelineDefinitionMismatch, check_meltano_job_matches
 from dagster_spacex.project import STREAMS, dbt_project
@@ -145,6 +147,16 @@ def test_materializing_everything_loads_the_snapshot(materialized, query):
     assert materializations.keys() >= {_key(name) for name in _dbt_models()}
     forecast = materializations[_key("starlink_42k_forecast")].metadata
     assert forecast["dagster/row_count"].value == 2  # the headline and the Starship scenario
+
+
+def test_the_dbt_step_writes_dbts_artifacts_to_one_reused_folder(materialized):
+    """Not dagster-dbt's new folder per invocation, which nothing removes."""
+    target = Path(dbt_project.project_dir) / dbt_project.target_path
+    assert not list(target.glob(f"dbt_spacex_models-{materialized.run_id[:7]}-*"))
+    results = json.loads((target / STEP_TARGET / "run_results.json").read_text())
+    # the last invocation's: the answer's marts
+    built = {r["unique_id"].split(".")[2] for r in results["results"]}
+    assert set(ANSWER_MARTS) <= built
 
 
 def test_the_raw_assets_python_checks_pass_after_a_clean_load(materialized):
