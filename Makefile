@@ -71,8 +71,9 @@ run: services
 	$(SPACEX) run
 	$(SPACEX) answer
 
+# The ten slowest tests close the report: where the suite's time goes, run after run.
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=10
 
 # Every unit suite: tests/unit (which refuses processes and database connections) and the
 # packages' own tests; a package's suite is picked up as soon as its folder exists.
