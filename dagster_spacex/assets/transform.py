@@ -185,16 +185,21 @@ def name_set_aside(event: AssetCheckResult, warehouse: WarehouseResource) -> Ass
     )
 
 
-def step_target_path() -> Path:
+def prepare_step_target() -> Path:
     """One folder for the step's dbt artifacts, reused run after run (the build lock makes the
-    invocations take turns), inside dbt's target folder (``DBT_TARGET_PATH``, as dbt reads it).
+    invocations take turns), inside dbt's target folder (``DBT_TARGET_PATH``, as dbt reads it),
+    without the run results of the invocation before: if dbt stopped before writing its own,
+    those would pass for this invocation's, and ``failed_nodes`` decides from them whether the
+    answer's marts are rebuilt.
 
     Not dagster-dbt's default, a new folder per invocation: nothing removes those (several MB
     each, two a run), and each starts from `make setup`'s partial-parse state, so dbt parses the
     whole project again whenever this run's connection settings differ from that parse's
     (another port or schema: the tests, the benchmark). Here dbt finds the state it left.
     """
-    return Path(os.environ.get("DBT_TARGET_PATH") or dbt_project.target_path) / STEP_TARGET
+    path = Path(os.environ.get("DBT_TARGET_PATH") or dbt_project.target_path) / STEP_TARGET
+    (Path(dbt_project.project_dir) / path / "run_results.json").unlink(missing_ok=True)
+    return path
 
 
 def _manifest() -> dict[str, Any]:
@@ -271,7 +276,7 @@ def dbt_spacex_models(
             ["build", *NO_UNIT_TESTS, "--exclude", ANSWER_MART_SELECTION],
             context=context,
             raise_on_error=False,
-            target_path=step_target_path(),
+            target_path=prepare_step_target(),
         )
         yield from with_row_counts(before, warehouse)
         failures = failed_nodes(before)
@@ -294,7 +299,7 @@ def dbt_spacex_models(
             ["build", *NO_UNIT_TESTS, "--selector", ANSWER_MARTS_SELECTOR],
             context=context,
             raise_on_error=False,
-            target_path=step_target_path(),
+            target_path=prepare_step_target(),
         )
         yield from with_row_counts(marts, warehouse)
         if mart_failures := failed_nodes(marts):

@@ -20,9 +20,11 @@ from dagster_spacex.assets.answer import failed_mart_checks
 from dagster_spacex.assets.extract_load import RAW_ASSET_KEYS, ROWS_LOADED_CHECK
 from dagster_spacex.assets.transform import (
     DOCS_PAGE,
+    STEP_TARGET,
     dbt_spacex_models,
     describe_failures,
     docs_url,
+    prepare_step_target,
 )
 from dagster_spacex.checks import FRESHNESS_CHECK, judge_freshness, source_freshness_rules
 from dagster_spacex.definitions import defs
@@ -224,3 +226,16 @@ def test_the_set_aside_check_names_the_records_it_counts():
     assert named.metadata["dagster_dbt/failed_row_count"].value == 12  # dbt's own kept
     assert (named.passed, named.severity) == (False, AssetCheckSeverity.WARN)
     assert set_aside_text(0, []) == "no satellite record set aside (starlink_quarantine is empty)"
+
+
+def test_each_dbt_invocation_starts_without_the_run_results_of_the_one_before(
+    tmp_path, monkeypatch
+):
+    # dbt stopping before it writes its own must read as "stopped", not as the last build's pass
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path))
+    folder = tmp_path / STEP_TARGET
+    folder.mkdir()
+    (folder / "run_results.json").write_text('{"results": []}')
+    (folder / "partial_parse.msgpack").write_bytes(b"dbt's parse state, kept")
+    assert prepare_step_target() == folder
+    assert sorted(p.name for p in folder.iterdir()) == ["partial_parse.msgpack"]
