@@ -32,6 +32,7 @@ from dagster_spacex.jobs import spacex_elt_job
 from spacex_elt.settings import load_settings
 from tap_satcat import daily_limit
 from tap_satcat.client import SatcatError
+from tap_satcat.stream_names import CELESTRAK_STREAM, SPACETRACK_STREAM
 from tap_spacex.client import SpaceXAPIError
 from tap_spacex.resources import RESOURCES
 
@@ -88,12 +89,12 @@ def catalogue_fingerprint(
                 f"/basicspacedata/query/class/satcat/SATNAME/~~{tap.settings['name_filter']}"
                 "/orderby/NORAD_CAT_ID%20desc/limit/1/emptyresult/show"
             )
-            rows = tap.spacetrack.get_json(path, stream="spacetrack_satcat")
+            rows = tap.spacetrack.get_json(path, stream=SPACETRACK_STREAM)
             latest = rows[0]["NORAD_CAT_ID"] if isinstance(rows, list) and rows else None
             return {"source": source, "latest_norad_id": latest, "checked_at": now.isoformat()}
         url = f"{str(tap.settings['celestrak_url']).rstrip('/')}/satcat/records.php"
         params = {"NAME": str(tap.settings["name_filter"]).upper(), "FORMAT": "JSON"}
-        rows = tap.celestrak.get_json(url, stream="celestrak_satcat", params=params)
+        rows = tap.celestrak.get_json(url, stream=CELESTRAK_STREAM, params=params)
         return {"source": source, "records": len(rows) if isinstance(rows, list) else None}
     except (SatcatError, KeyError, TypeError) as err:
         raise UpstreamUnavailable(f"satellite catalogue ({source}): {err}") from err

@@ -192,10 +192,10 @@ def prepare_step_target() -> Path:
     those would pass for this invocation's, and ``failed_nodes`` decides from them whether the
     answer's marts are rebuilt.
 
-    Not dagster-dbt's default, a new folder per invocation: nothing removes those (several MB
-    each, two a run), and each starts from `make setup`'s partial-parse state, so dbt parses the
-    whole project again whenever this run's connection settings differ from that parse's
-    (another port or schema: the tests, the benchmark). Here dbt finds the state it left.
+    Not dagster-dbt's default, a new folder per invocation: nothing removes those (two a run,
+    each with a manifest), and each starts from `make setup`'s partial-parse state, so dbt
+    parses the whole project again whenever this run's connection settings differ from that
+    parse's (another port or schema: the tests, the benchmark). Here dbt finds the state it left.
     """
     path = Path(os.environ.get("DBT_TARGET_PATH") or dbt_project.target_path) / STEP_TARGET
     (Path(dbt_project.project_dir) / path / "run_results.json").unlink(missing_ok=True)

@@ -5,9 +5,9 @@ Before its `dbt build`s, ``DbtCliResource`` (dagster-dbt 0.29):
 
 * runs ``dbt --version`` once per run, to tell dbt Core from the Fusion engine. dbt's
   ``--version`` also asks PyPI for the latest release (dbt-core#6085): a request off the machine
-  on every run, and with dbt's start-up about 5 s on the 2-core build machines;
+  and a whole dbt start-up on every run;
 * builds a dbt adapter inside the Dagster process for every invocation (most of dbt-core
-  imported, the profile and project loaded: about 3 s for the first, 1 s for each next one).
+  imported, the profile and project loaded; the README's benchmark section has the cost).
   dagster-dbt uses it only for ``fetch_row_counts()`` and ``fetch_column_metadata()``; the dbt
   step counts the rows it built with the warehouse resource instead (``assets/transform.py``
   says why), so the adapter was built and never used.
