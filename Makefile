@@ -51,7 +51,7 @@ $(PLUGINS): $(STAMP) meltano_project/meltano.yml tap_common/pyproject.toml space
 	cd meltano_project && $(SPACEX) exec -- $(BIN)/meltano install
 	touch $@
 
-DBT_SOURCES := $(shell find dbt_spacex/models dbt_spacex/tests dbt_spacex/macros -type f 2>/dev/null) dbt_spacex/dbt_project.yml dbt_spacex/selectors.yml
+DBT_SOURCES := $(shell find dbt_spacex/models dbt_spacex/tests dbt_spacex/macros -type f 2>/dev/null) dbt_spacex/dbt_project.yml
 
 # dagster-dbt's own preparation of the project Dagster loads (dbt deps + dbt parse).
 $(MANIFEST): $(STAMP) $(DBT_SOURCES)

@@ -1,22 +1,19 @@
 """Every dbt model as an asset (dagster-dbt); dbt tests become asset checks.
 
 The dbt step never leaves a stale answer beside fresh marts (see the README, "Failure
-behaviour"). It runs ``dbt build`` without raising, in two phases, and reports every test as an
-asset check:
-
-1. everything but the marts the answer reads (``ANSWER_MARTS``): dbt itself skips the models
-   downstream of a failing error-severity test, the others build; warn-severity tests (references
-   between upstream collections) only warn;
-2. the answer's marts, only when phase 1 had no error-severity failure. Otherwise the step fails
-   naming the failed tests, before those marts change, so the answer (skipped) and its marts still
-   agree. When the answer's marts were rebuilt, the answer asset is rebuilt in the same run; their
-   own tests are therefore not blocking in Dagster (they run after the tables changed): the
-   answer asset reports a failure of one of them, and then fails the run.
+behaviour"). It runs one ``dbt build`` without raising and reports every test as an asset check.
+The order is dbt's own: the answer's marts (``ANSWER_MARTS``) depend on every other model through
+``int_starlink__answer_gate`` (ephemeral), so dbt builds them only after every other model and
+its error-severity tests passed, and skips all of them otherwise (warn-severity tests, such as
+references between upstream collections, only warn). After a failure before the answer's marts
+the step fails naming the failed tests, the marts unchanged, so the answer (skipped) and its marts
+still agree. When the answer's marts were rebuilt, the answer asset is rebuilt in the same run;
+their own tests are therefore not blocking in Dagster (they run after the tables changed): the
+answer asset reports a failure of one of them, and then fails the run.
 
 dbt's unit tests run in CI (``make test``), not in production builds.
 """
 
-import json
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -57,8 +54,8 @@ DOCS_PAGE = DBT_PROJECT_DIR / "target" / "static_index.html"
 
 #: The answer's marts as ONE selection argument (dagster-dbt reads one value after --exclude).
 ANSWER_MART_SELECTION = " ".join(ANSWER_MARTS)
-#: The same marts as dbt_spacex/selectors.yml's selector (a test keeps the two in step).
-ANSWER_MARTS_SELECTOR = "answer_marts"
+#: The ephemeral model through which the answer's marts depend on every other model.
+ANSWER_GATE = "int_starlink__answer_gate"
 
 #: The folder, inside dbt's target folder, where the step's dbt invocations write their artifacts.
 STEP_TARGET = "dagster"
@@ -91,6 +88,13 @@ class SpaceXDbtTranslator(DagsterDbtTranslator):
         self, manifest: Mapping[str, Any], unique_id: str, project: Any
     ) -> AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["nodes"].get(unique_id, {})
+        if node.get("name") in ANSWER_MARTS:
+            # dagster-dbt would draw every model behind the (ephemeral) answer gate as an input
+            # of each answer mart: the lineage shows the marts' own inputs, and dbt keeps the order.
+            direct = [p for p in node["depends_on"]["nodes"] if not p.endswith(f".{ANSWER_GATE}")]
+            inputs = {self.get_asset_spec(manifest, p, project).key for p in direct}
+            spec = spec.replace_attributes(deps=[d for d in spec.deps if d.asset_key in inputs])
         if unique_id.startswith("model."):
             spec = spec.merge_attributes(
                 metadata={"dbt_docs": MetadataValue.url(docs_url(unique_id))}
@@ -192,7 +196,7 @@ def prepare_step_target() -> Path:
     those would pass for this invocation's, and ``failed_nodes`` decides from them whether the
     answer's marts are rebuilt.
 
-    Not dagster-dbt's default, a new folder per invocation: nothing removes those (two a run,
+    Not dagster-dbt's default, a new folder per invocation: nothing removes those (one a run,
     each with a manifest), and each starts from `make setup`'s partial-parse state, so dbt
     parses the whole project again whenever this run's connection settings differ from that
     parse's (another port or schema: the tests, the benchmark). Here dbt finds the state it left.
@@ -202,16 +206,20 @@ def prepare_step_target() -> Path:
     return path
 
 
-def _manifest() -> dict[str, Any]:
-    return json.loads(Path(dbt_project.manifest_path).read_text())
-
-
-def _answer_mart_ids(manifest: Mapping[str, Any]) -> set[str]:
-    return {
+def answer_mart_nodes(manifest: Mapping[str, Any]) -> set[str]:
+    """The answer's marts and every test that reads one of them (its own tests, and the singular
+    tests comparing it with other marts): what runs after the answer's marts have changed."""
+    marts = {
         uid
         for uid, node in manifest["nodes"].items()
         if node["resource_type"] == "model" and node["name"] in ANSWER_MARTS
     }
+    tests = {
+        uid
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "test" and marts & set(node["depends_on"]["nodes"])
+    }
+    return marts | tests
 
 
 def with_row_counts(invocation: DbtCliInvocation, warehouse: WarehouseResource) -> Iterator[Any]:
@@ -258,7 +266,7 @@ def with_row_counts(invocation: DbtCliInvocation, warehouse: WarehouseResource) 
 def dbt_spacex_models(
     context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[Any]:
-    """`dbt build` in two phases (see the module's docstring); every test is an asset check.
+    """One `dbt build` (see the module's docstring); every test is an asset check.
 
     One `dbt build` at a time per warehouse: a second run waits for the first (its own load may
     hold newer data, so it still builds afterwards).
@@ -266,55 +274,47 @@ def dbt_spacex_models(
     export_runtime_env()  # profiles.yml reads the SPACEX_* variables
     holder = f"spacex-elt dbt, run {context.run.run_id}"
     selected_marts = {key.path[-1] for key in context.selected_asset_keys} & set(ANSWER_MARTS)
-    if selected_marts and selected_marts != set(ANSWER_MARTS):
-        context.log.warning(
-            "The answer's marts are built all together (then the answer): "
-            f"{', '.join(sorted(selected_marts))} left out of this partial selection"
-        )
+    args = ["build", *NO_UNIT_TESTS]
+    if selected_marts != set(ANSWER_MARTS):
+        # Some of the answer's marts without the others would leave them disagreeing.
+        args += ["--exclude", ANSWER_MART_SELECTION]
+        if selected_marts:
+            context.log.warning(
+                "The answer's marts are built all together (then the answer): "
+                f"{', '.join(sorted(selected_marts))} left out of this partial selection"
+            )
     with warehouse.exclusive(DBT_BUILD_LOCK, holder, context.log):
-        before = dbt.cli(
-            ["build", *NO_UNIT_TESTS, "--exclude", ANSWER_MART_SELECTION],
-            context=context,
-            raise_on_error=False,
-            target_path=prepare_step_target(),
+        build = dbt.cli(
+            args, context=context, raise_on_error=False, target_path=prepare_step_target()
         )
-        yield from with_row_counts(before, warehouse)
-        failures = failed_nodes(before)
-        if failures:
-            lines = describe_failures(failures)
-            if any(SET_ASIDE_TEST in unique_id for unique_id in failures):
-                lines.insert(0, set_aside_text(*_set_aside(warehouse)))
-            context.log.error("dbt build failed before the answer's marts:\n" + "\n".join(lines))
+        yield from with_row_counts(build, warehouse)
+        failures = failed_nodes(build)
+    after_marts = answer_mart_nodes(build.manifest)
+    if before := {u: r for u, r in failures.items() if u not in after_marts}:
+        # dbt skipped the answer's marts (they depend on everything else): unchanged.
+        lines = describe_failures(before)
+        if any(SET_ASIDE_TEST in unique_id for unique_id in before):
+            lines.insert(0, set_aside_text(*_set_aside(warehouse)))
+        context.log.error("dbt build failed before the answer's marts:\n" + "\n".join(lines))
+        raise Failure(
+            description=f"dbt: {len(lines)} error-severity test(s) or model(s) failed, so "
+            "the answer's marts were not rebuilt (they and the answer stay as the last good "
+            "run left them): " + "; ".join(lines[:5]),
+            metadata={"failed": MetadataValue.json(lines)},
+        )
+    if mart_failures := {u: r for u, r in failures.items() if u in after_marts}:
+        # A failed test is logged, not raised: the answer asset still rebuilds from what the
+        # marts now hold, reports these checks, and fails the run.
+        context.log.error(
+            "dbt: the answer's marts failed:\n" + "\n".join(describe_failures(mart_failures))
+        )
+        if models := {u: r for u, r in mart_failures.items() if u.startswith("model.")}:
+            # A mart that failed to build (a contract violation keeps its previous table)
+            # yields no output, so Dagster skips the answer: say so, and fail the run.
+            lines = describe_failures(models)
             raise Failure(
-                description=f"dbt: {len(lines)} error-severity test(s) or model(s) failed, so "
-                "the answer's marts were not rebuilt (they and the answer stay as the last good "
-                "run left them): " + "; ".join(lines[:5]),
+                description=f"dbt: {len(lines)} of the answer's marts failed to build and "
+                "kept their previous table, so the answer was not rebuilt; the marts that "
+                "did build are newer than it until a run succeeds: " + "; ".join(lines),
                 metadata={"failed": MetadataValue.json(lines)},
             )
-        if selected_marts != set(ANSWER_MARTS):
-            return
-        # A YAML selector, not --select: dagster-dbt adds its own --select for the op's
-        # selection, and dbt takes the union of two --selects but ignores them beside --selector.
-        marts = dbt.cli(
-            ["build", *NO_UNIT_TESTS, "--selector", ANSWER_MARTS_SELECTOR],
-            context=context,
-            raise_on_error=False,
-            target_path=prepare_step_target(),
-        )
-        yield from with_row_counts(marts, warehouse)
-        if mart_failures := failed_nodes(marts):
-            # A failed test is logged, not raised: the answer asset still rebuilds from what the
-            # marts now hold, reports these checks, and fails the run.
-            context.log.error(
-                "dbt: the answer's marts failed:\n" + "\n".join(describe_failures(mart_failures))
-            )
-            if models := {u: r for u, r in mart_failures.items() if u.startswith("model.")}:
-                # A mart that failed to build (a contract violation keeps its previous table)
-                # yields no output, so Dagster skips the answer: say so, and fail the run.
-                lines = describe_failures(models)
-                raise Failure(
-                    description=f"dbt: {len(lines)} of the answer's marts failed to build and "
-                    "kept their previous table, so the answer was not rebuilt; the marts that "
-                    "did build are newer than it until a run succeeds: " + "; ".join(lines),
-                    metadata={"failed": MetadataValue.json(lines)},
-                )

@@ -19,8 +19,10 @@ from support.meltano import NullLog
 from dagster_spacex.assets.answer import failed_mart_checks
 from dagster_spacex.assets.extract_load import RAW_ASSET_KEYS, ROWS_LOADED_CHECK
 from dagster_spacex.assets.transform import (
+    ANSWER_GATE,
     DOCS_PAGE,
     STEP_TARGET,
+    answer_mart_nodes,
     dbt_spacex_models,
     describe_failures,
     docs_url,
@@ -147,16 +149,44 @@ def test_the_last_words_of_a_failed_step_are_the_plugin_s_own_error():
     assert cause_of(None) == "no error was recorded"
 
 
-def test_the_answer_marts_selector_is_the_answer_s_marts():
-    """dbt_spacex/selectors.yml (the dbt step's second phase) names exactly ANSWER_MARTS."""
-    import yaml
+def test_the_answer_marts_come_after_everything_else_in_one_dbt_build():
+    """Through the ephemeral gate, each answer mart depends on every other model, seed and
+    source, so that dbt runs it after all of them and their tests, and skips all of the answer's
+    marts when one of those fails. A model added without a path to the gate would break that."""
+    manifest = _manifest()
+    nodes = manifest["nodes"]
+    gate = next(u for u, n in nodes.items() if n["name"] == ANSWER_GATE)
+    assert nodes[gate]["config"]["materialized"] == "ephemeral"  # never built, never an asset
+    parents = {u: set(n.get("depends_on", {}).get("nodes", [])) for u, n in nodes.items()}
 
-    from dagster_spacex.assets.transform import ANSWER_MARTS_SELECTOR
-    from spacex_elt.settings import DBT_PROJECT_DIR
+    def ancestors(uid: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [uid]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
 
-    selectors = yaml.safe_load((DBT_PROJECT_DIR / "selectors.yml").read_text())["selectors"]
-    (selector,) = [s for s in selectors if s["name"] == ANSWER_MARTS_SELECTOR]
-    assert sorted(item["value"] for item in selector["definition"]["union"]) == sorted(ANSWER_MARTS)
+    marts = {
+        u for u, n in nodes.items() if n["resource_type"] == "model" and n["name"] in ANSWER_MARTS
+    }
+    assert {u for u, p in parents.items() if gate in p} == marts
+    everything_else = {
+        u for u, n in nodes.items() if n["resource_type"] in ("model", "seed") and u not in marts
+    } - {gate}
+    missing = (everything_else | set(manifest["sources"])) - ancestors(gate)
+    assert not missing, f"add to int_starlink__answer_gate's list: {sorted(missing)}"
+    # Every test that reads an answer mart is reported with them (it runs after they changed).
+    after = answer_mart_nodes(manifest)
+    assert marts <= after
+    assert all(
+        n["resource_type"] == "test" and marts & parents[u]
+        for u, n in nodes.items()
+        if u in after - marts
+    )
+    assert any(n.get("test_metadata") is None for u, n in nodes.items() if u in after - marts)
 
 
 def _check_record(mart: str, check: str, passed: bool, severity: AssetCheckSeverity):

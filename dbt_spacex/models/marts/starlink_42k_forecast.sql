@@ -8,6 +8,8 @@
 --   replacements of lost satellites included (starlink_forecast_path.launches_p*);
 -- * launches_needed_without_losses (headline only, at its satellites per launch): the fewest
 --   launches that add the satellites still missing if none were ever lost, the lower bound.
+-- One of the answer's marts: built only after everything else passed (int_starlink__answer_gate).
+-- depends_on: {{ ref('int_starlink__answer_gate') }}
 with paths as (
 
     select * from {{ ref('starlink_forecast_path') }}

@@ -2,6 +2,8 @@
 -- celestrak_satcat) = that source's LATEST extract as its tap recorded it (extract_provenance),
 -- by finished_at. The taps append one row per run, so earlier runs stay in the staging models.
 -- No row for a source never loaded (or loaded before the taps recorded their provenance).
+-- One of the answer's marts: built only after everything else passed (int_starlink__answer_gate).
+-- depends_on: {{ ref('int_starlink__answer_gate') }}
 {%- set columns = [
     'extract_id', 'tap', 'tap_version', 'source', 'base_url', 'started_at', 'finished_at',
     'record_counts', 'records_total', 'recording', 'recording_date',

@@ -15,6 +15,8 @@
 -- losses): launches_p* attribute the difference to launches, scaling the path's launches by the
 -- factor the survivors of its new satellites must grow by, so a date is never cheaper than its
 -- fleet.
+-- One of the answer's marts: built only after everything else passed (int_starlink__answer_gate).
+-- depends_on: {{ ref('int_starlink__answer_gate') }}
 with skill as (
 
     select configuration, horizon_months, relative_error_p10, relative_error_p50, relative_error_p90

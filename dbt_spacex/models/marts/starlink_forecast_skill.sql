@@ -6,6 +6,8 @@
 -- (mean absolute % error + |mean signed % error|): a configuration that is biased pays twice. The
 -- smallest score is the headline (ties: the name that sorts first). The band of the headline
 -- (starlink_forecast_path) is made of the relative-error quantiles here.
+-- One of the answer's marts: built only after everything else passed (int_starlink__answer_gate).
+-- depends_on: {{ ref('int_starlink__answer_gate') }}
 with backtest as (
 
     select configuration, cutoff_date, horizon_months, predicted_in_orbit, actual_in_orbit,

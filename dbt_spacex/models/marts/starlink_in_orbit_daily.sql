@@ -1,4 +1,6 @@
 -- One row per day from the first Starlink launch to the as-of date: the in-orbit series.
+-- One of the answer's marts: built only after everything else passed (int_starlink__answer_gate).
+-- depends_on: {{ ref('int_starlink__answer_gate') }}
 select
     series_date,
     starlink_launches,

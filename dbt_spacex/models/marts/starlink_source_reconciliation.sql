@@ -5,6 +5,8 @@
 -- The two sources end at different dates (the SpaceX API snapshot in 2021, the catalogue later), so
 -- decays are compared up to the earlier of the two as-of dates (compared_as_of_date): a decay the
 -- older source could not know about yet is not a disagreement.
+-- One of the answer's marts: built only after everything else passed (int_starlink__answer_gate).
+-- depends_on: {{ ref('int_starlink__answer_gate') }}
 {%- set tolerance = var('starlink_reconciliation_tolerance_days') | int %}
 
 with api as (

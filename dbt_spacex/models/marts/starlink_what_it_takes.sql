@@ -15,6 +15,8 @@
 --   target / (mean life in months * p) launches a month, mean life = sum over j >= 0 of S(j).
 -- Falcon 9-class: p measured (satellites per Starlink launch in the var starlink_recent_window_months
 -- before the as-of date); Starship-class: p = var starlink_starship_satellites_per_launch.
+-- One of the answer's marts: built only after everything else passed (int_starlink__answer_gate).
+-- depends_on: {{ ref('int_starlink__answer_gate') }}
 {%- set max_age = var('starlink_survival_max_age_months') %}
 
 with as_of as (
