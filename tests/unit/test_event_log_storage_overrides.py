@@ -32,6 +32,10 @@ def test_the_local_instance_names_it():
 def test_dagster_still_connects_through_what_is_overridden():
     for name in ("_connect", "store_event", "wipe", "dispose"):
         assert name in vars(SqliteEventLogStorage), name
+    # A batch is stored event by event (the base class's loop), so each one touches the run's
+    # file: an override storing batches another way would leave the watcher unwoken.
+    batch = next(c for c in SqliteEventLogStorage.__mro__ if "store_event_batch" in vars(c))
+    assert "self.store_event(event)" in inspect.getsource(batch.store_event_batch)
     # Every read and write goes through _connect, which made an engine and disposed of it.
     assert "return self._connect(" in inspect.getsource(SqliteEventLogStorage.run_connection)
     assert "return self._connect(" in inspect.getsource(SqliteEventLogStorage.index_connection)
